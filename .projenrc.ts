@@ -1,0 +1,83 @@
+import { awscdk, javascript } from 'projen';
+
+/** One CDK version drives the aws-cdk-lib floor and every CDK dev dependency. */
+const CDK_VERSION = '2.276.0';
+
+/** Where the CLI and the Python tests keep their Python environment and jars (git-ignored). */
+const LOCAL_CACHE = '.cache/dynamo-iceberg-mirror';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'dynamo-iceberg-mirror',
+  description:
+    'A CDK construct that keeps an Apache Iceberg table in step with a DynamoDB table through point-in-time exports and Spark on EMR Serverless.',
+  author: 'dynamo-iceberg-mirror maintainers',
+  authorAddress: 'maintainers@users.noreply.r-seed-3d04e6b6.example',
+  repositoryUrl: 'https://github.com/dynamo-iceberg-mirror/dynamo-iceberg-mirror.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'awscdk', 'aws-cdk', 'dynamodb', 'iceberg', 'emr-serverless', 'athena'],
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  cdkVersion: CDK_VERSION,
+  constructsVersion: '10.8.1',
+  jsiiVersion: '~6.0.0',
+  minNodeVersion: '20.16.0',
+  tsconfigDevFile: 'tsconfig.dev.json',
+
+  // CI is .ci/run; no hosted workflows, no release automation here.
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  publishToPypi: {
+    distName: 'dynamo-iceberg-mirror',
+    module: 'dynamo_iceberg_mirror',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.dynamoicebergmirror',
+    mavenGroupId: 'io.github.dynamo-iceberg-mirror',
+    mavenArtifactId: 'dynamo-iceberg-mirror',
+  },
+
+  bin: { 'dynamo-iceberg-mirror': 'lib/cli/main.js' },
+
+  gitignore: ['/.cache/', '__pycache__/', '.pytest_cache/', '.ruff_cache/', '*.pyc', '/demo-warehouse/'],
+
+  jestOptions: {
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/test/spark/'],
+    },
+  },
+});
+
+for (const pattern of ['/.cache/', '/.ci/', '__pycache__/', '*.pyc', '/demo-warehouse/']) {
+  project.addPackageIgnore(pattern);
+}
+
+// The Python side: one environment for the Spark job, its tests and the local CLI.
+const pythonEnv = { DYNAMO_ICEBERG_MIRROR_HOME: LOCAL_CACHE };
+const sparkEnv = project.addTask('spark:env', {
+  description: 'Create the Python environment (PySpark, test tools) and fetch the Iceberg runtime jar',
+  env: pythonEnv,
+  exec: 'ts-node --project tsconfig.dev.json src/cli/main.ts env --dev',
+});
+const sparkLint = project.addTask('spark:lint', {
+  description: 'Lint the Spark job and its tests with ruff',
+  env: pythonEnv,
+  exec: 'ts-node --project tsconfig.dev.json src/cli/main.ts python -m ruff check assets/spark test/spark',
+});
+const sparkTest = project.addTask('spark:test', {
+  description: 'Run the Spark job tests (pytest, local Spark and Iceberg)',
+  env: pythonEnv,
+  exec: 'ts-node --project tsconfig.dev.json src/cli/main.ts python -m pytest test/spark -q',
+  receiveArgs: true,
+});
+sparkTest.prependSpawn(sparkLint);
+sparkLint.prependSpawn(sparkEnv);
+project.testTask.spawn(sparkTest);
+
+project.synth();
