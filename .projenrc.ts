@@ -43,6 +43,27 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   bin: { 'dynamo-iceberg-mirror': 'lib/cli/main.js' },
 
+  // The construct: Lambda handlers (src/*.lambda.ts) are bundled into assets/lambda/ (git-ignored,
+  // shipped in the package), leaving assets/spark/ to the Spark job.
+  bundlerOptions: { assetsDir: 'assets/lambda' },
+  // Lint src and test against tsconfig.dev.json: the project service only finds files named
+  // tsconfig.json, which does not cover test/.
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'build-tools'],
+    tsconfigPath: './tsconfig.dev.json',
+    projectService: false,
+  },
+  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_22_X },
+  devDeps: [
+    'cdk-nag@^3.0.2',
+    '@aws-sdk/client-dynamodb@^3',
+    '@aws-sdk/client-glue@^3',
+    '@aws-sdk/client-s3@^3',
+    '@types/aws-lambda@^8',
+    'aws-local-stepfunctions@3.0.0',
+  ],
+
   gitignore: ['/.cache/', '__pycache__/', '.pytest_cache/', '.ruff_cache/', '*.pyc', '/demo-warehouse/'],
 
   jestOptions: {

@@ -1,0 +1,163 @@
+import { exportClientToken, formatTime, Plan, PlanConfig, PlanFacts, planRun } from '../../src/workflow/plan';
+
+const TABLE_ARN = 'arn:aws:dynamodb:eu-north-1:123456789012:table/orders';
+
+const CONFIG: PlanConfig = {
+  tableArn: TABLE_ARN,
+  exportViewType: 'NEW_IMAGE',
+  minWindowSeconds: 900,
+  maxWindowSeconds: 86400,
+  safetyLagSeconds: 300,
+  maxWindowsPerRun: 10,
+  rebootstrap: 'AUTOMATIC',
+};
+
+function facts(overrides: Partial<PlanFacts>): PlanFacts {
+  return {
+    now: new Date('2026-01-15T12:00:00.000Z'),
+    tableExists: true,
+    watermark: new Date('2026-01-15T10:00:00.000Z'),
+    mirroredTableArn: TABLE_ARN,
+    pitrEnabled: true,
+    earliestRestorable: new Date('2026-01-01T00:00:00.000Z'),
+    latestRestorable: new Date('2026-01-15T11:59:00.000Z'),
+    ...overrides,
+  };
+}
+
+describe('planRun', () => {
+  test('GIVEN no Iceberg table WHEN planning THEN a full export at a whole second before now', () => {
+    // WHEN
+    const plan = planRun('MIRROR', CONFIG, facts({
+      tableExists: false,
+      watermark: undefined,
+      mirroredTableArn: undefined,
+      now: new Date('2026-01-15T12:00:00.987Z'),
+    }));
+    // THEN
+    expect(plan.action).toBe('BOOTSTRAP');
+    expect(plan.fullExport).toEqual({
+      exportTime: '2026-01-15T11:55:00Z',
+      clientToken: exportClientToken([TABLE_ARN, 'FULL_EXPORT', '2026-01-15T11:55:00Z']),
+    });
+    expect(plan.windows).toEqual([]);
+    expect(plan.lagSeconds).toBeNull();
+  });
+
+  test('GIVEN a table without a watermark WHEN planning THEN it bootstraps and says why', () => {
+    const plan = planRun('MIRROR', CONFIG, facts({ watermark: undefined }));
+    expect(plan.action).toBe('BOOTSTRAP');
+    expect(plan.reason).toContain('no watermark');
+  });
+
+  test('GIVEN a watermark two hours back WHEN planning THEN one window ends at now minus the safety lag', () => {
+    const plan = planRun('MIRROR', CONFIG, facts({}));
+    expect(plan.action).toBe('APPLY');
+    expect(plan.windows).toEqual([{
+      from: '2026-01-15T10:00:00Z',
+      to: '2026-01-15T11:55:00Z',
+      clientToken: exportClientToken([TABLE_ARN, 'INCREMENTAL_EXPORT', '2026-01-15T10:00:00Z', '2026-01-15T11:55:00Z', 'NEW_IMAGE']),
+    }]);
+    expect(plan.lagSeconds).toBe(7200);
+  });
+
+  test('GIVEN a watermark with milliseconds WHEN planning THEN the window starts exactly at it', () => {
+    const plan = planRun('MIRROR', CONFIG, facts({ watermark: new Date('2026-01-15T10:18:50.622Z') }));
+    expect(plan.windows[0].from).toBe('2026-01-15T10:18:50.622Z');
+    expect(plan.windows[0].to).toBe('2026-01-15T11:55:00Z');
+  });
+
+  test('GIVEN the latest restorable time before now minus lag WHEN planning THEN the window ends there', () => {
+    const plan = planRun('MIRROR', CONFIG, facts({ latestRestorable: new Date('2026-01-15T11:30:30.500Z') }));
+    expect(plan.windows[0].to).toBe('2026-01-15T11:30:30Z');
+  });
+
+  test('GIVEN less than 15 minutes since the watermark WHEN planning THEN nothing to do', () => {
+    const plan = planRun('MIRROR', CONFIG, facts({ watermark: new Date('2026-01-15T11:41:00Z') }));
+    expect(plan.action).toBe('UP_TO_DATE');
+    expect(plan.windows).toEqual([]);
+    expect(plan.fullExport).toBeNull();
+  });
+
+  test('GIVEN exactly 15 minutes WHEN planning THEN one window of 15 minutes', () => {
+    const plan = planRun('MIRROR', CONFIG, facts({ watermark: new Date('2026-01-15T11:40:00Z') }));
+    expect(plan.action).toBe('APPLY');
+    expect(plan.windows.map((w) => [w.from, w.to])).toEqual([['2026-01-15T11:40:00Z', '2026-01-15T11:55:00Z']]);
+  });
+
+  test('GIVEN 30 hours behind WHEN planning THEN two chained windows of at most 24 hours', () => {
+    const plan = planRun('MIRROR', CONFIG, facts({ watermark: new Date('2026-01-14T06:05:00Z') }));
+    expect(plan.action).toBe('APPLY');
+    expect(plan.windows.map((w) => [w.from, w.to])).toEqual([
+      ['2026-01-14T06:05:00Z', '2026-01-15T06:05:00Z'],
+      ['2026-01-15T06:05:00Z', '2026-01-15T11:55:00Z'],
+    ]);
+    expect(new Set(plan.windows.map((w) => w.clientToken)).size).toBe(2);
+  });
+
+  test('GIVEN a short remainder after full windows WHEN planning THEN the remainder waits for the next run', () => {
+    const plan = planRun('MIRROR', { ...CONFIG, maxWindowSeconds: 3600 },
+      facts({ watermark: new Date('2026-01-15T09:50:00Z') }));
+    expect(plan.windows.map((w) => w.to)).toEqual(['2026-01-15T10:50:00Z', '2026-01-15T11:50:00Z']);
+  });
+
+  test('GIVEN far behind WHEN planning THEN at most maxWindowsPerRun windows', () => {
+    const plan = planRun('MIRROR', { ...CONFIG, maxWindowsPerRun: 3 },
+      facts({ watermark: new Date('2026-01-05T00:00:00Z') }));
+    expect(plan.windows).toHaveLength(3);
+    expect(plan.windows[2].to).toBe('2026-01-08T00:00:00Z');
+  });
+
+  test('GIVEN the same window WHEN planned twice THEN the same ClientToken', () => {
+    const first = planRun('MIRROR', CONFIG, facts({}));
+    const second = planRun('MIRROR', CONFIG, facts({ now: new Date('2026-01-15T12:00:00.400Z') }));
+    expect(second.windows[0].clientToken).toBe(first.windows[0].clientToken);
+  });
+
+  test.each([
+    ['AUTOMATIC', 'REBOOTSTRAP'],
+    ['ALARM_AND_WAIT', 'WAIT_FOR_REBOOTSTRAP'],
+  ] as const)('GIVEN a watermark older than PITR and policy %s WHEN planning THEN %s', (policy, action) => {
+    const plan: Plan = planRun('MIRROR', { ...CONFIG, rebootstrap: policy },
+      facts({ earliestRestorable: new Date('2026-01-15T10:30:00Z') }));
+    expect(plan.action).toBe(action);
+    expect(plan.reason).toContain('earliest restorable time 2026-01-15T10:30:00Z');
+    expect(plan.fullExport !== null).toBe(action === 'REBOOTSTRAP');
+  });
+
+  test('GIVEN PITR disabled WHEN planning THEN PITR_DISABLED', () => {
+    const plan = planRun('MIRROR', CONFIG, facts({ pitrEnabled: false }));
+    expect(plan.action).toBe('PITR_DISABLED');
+    expect(plan.reason).toContain(TABLE_ARN);
+  });
+
+  test('GIVEN a table that mirrors another DynamoDB table WHEN planning THEN TABLE_MISMATCH', () => {
+    const plan = planRun('MIRROR', CONFIG, facts({ mirroredTableArn: `${TABLE_ARN}-other` }));
+    expect(plan.action).toBe('TABLE_MISMATCH');
+  });
+
+  test.each([
+    [true, 'MAINTAIN'],
+    [false, 'NOTHING_TO_MAINTAIN'],
+  ] as const)('GIVEN table exists=%s WHEN planning maintenance THEN %s', (exists, action) => {
+    const plan = planRun('MAINTAIN', CONFIG, facts({ tableExists: exists }));
+    expect(plan.action).toBe(action);
+  });
+
+  test.each([
+    [{ minWindowSeconds: 60 }, 'config.minWindowSeconds'],
+    [{ maxWindowSeconds: 90000 }, 'config.maxWindowSeconds'],
+    [{ maxWindowsPerRun: 0 }, 'config.maxWindowsPerRun'],
+    [{ rebootstrap: 'NEVER' }, 'config.rebootstrap'],
+    [{ tableArn: '' }, 'config.tableArn'],
+  ])('GIVEN a bad config %j WHEN planning THEN an error naming %s', (bad, name) => {
+    expect(() => planRun('MIRROR', { ...CONFIG, ...bad } as PlanConfig, facts({}))).toThrow(name);
+  });
+});
+
+describe('formatTime', () => {
+  test('drops zero milliseconds and keeps others', () => {
+    expect(formatTime(new Date('2026-01-14T10:20:00.000Z'))).toBe('2026-01-14T10:20:00Z');
+    expect(formatTime(new Date('2026-01-14T10:18:50.622Z'))).toBe('2026-01-14T10:18:50.622Z');
+  });
+});
