@@ -1,0 +1,130 @@
+"""Command line of the job, the same on EMR Serverless (spark-submit entry.py ...) and locally (--local)."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import sys
+from datetime import date, datetime
+from decimal import Decimal
+
+from .errors import MirrorError
+from .session import CATALOG, configure_catalog, local_session, qualified
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="mirror_job", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    def catalog_arguments(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--catalog", choices=["hadoop", "glue"], default="hadoop")
+        command.add_argument("--warehouse", required=True, help="warehouse folder or s3:// URI")
+        command.add_argument(
+            "--catalog-property",
+            action="append",
+            default=[],
+            metavar="KEY=VALUE",
+            help="extra Iceberg catalog setting, e.g. glue.endpoint=http://127.0.0.1:5000",
+        )
+        command.add_argument("--local", action="store_true", help="start a local-mode Spark session")
+
+    apply = commands.add_parser("apply", help="apply exports (a full export bootstraps) to the table")
+    catalog_arguments(apply)
+    apply.add_argument("--table", required=True, help="DATABASE.TABLE")
+    apply.add_argument("--key", required=True, help="the partition key attribute, then the sort key if any: PK[,SK]")
+    apply.add_argument("--allow-gap", action="store_true", help="apply a window that starts after the watermark")
+    apply.add_argument("--column-types", default="{}", help='JSON object, e.g. {"price": "decimal(38,2)"}')
+    apply.add_argument("exports", nargs="+", help="export folders (holding manifest-summary.json)")
+
+    query = commands.add_parser("query", help="run SQL and print rows as JSON lines")
+    catalog_arguments(query)
+    query.add_argument("--sql", required=True)
+
+    maintain = commands.add_parser("maintain", help="compact, expire snapshots, remove orphan files")
+    catalog_arguments(maintain)
+    maintain.add_argument("--table", required=True)
+    return root
+
+
+def main(argv: list[str]) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return _run(args)
+    except MirrorError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    properties = dict(_key_value(p) for p in args.catalog_property)
+    key = _key(args.key) if args.command == "apply" else []
+    column_types = _column_types(args.column_types) if args.command == "apply" else {}
+    table = _table(args.table) if args.command in ("apply", "maintain") else ""
+    spark = local_session() if args.local else _running_session()
+    configure_catalog(spark, args.catalog, args.warehouse, properties)
+    if args.command == "apply":
+        from .merge import apply_exports
+
+        for result in apply_exports(spark, table, key, args.exports, args.allow_gap, column_types):
+            print(result.line(), flush=True)
+    elif args.command == "query":
+        spark.catalog.setCurrentCatalog(CATALOG)
+        for row in spark.sql(args.sql).toLocalIterator():
+            print(json.dumps(row.asDict(recursive=True), default=_json_value, ensure_ascii=False), flush=True)
+    else:
+        from .maintenance import maintain
+
+        print(json.dumps(maintain(spark, args.table), default=_json_value))
+    return 0
+
+
+def _running_session():
+    from pyspark.sql import SparkSession
+
+    return SparkSession.builder.getOrCreate()
+
+
+def _key(text: str) -> list[str]:
+    names = text.split(",")
+    if not 1 <= len(names) <= 2 or not all(names):
+        raise MirrorError(f"--key {text!r}: expected PK or PK,SK")
+    return names
+
+
+def _table(text: str) -> str:
+    try:
+        return qualified(text)
+    except ValueError as error:
+        raise MirrorError(str(error)) from None
+
+
+def _column_types(text: str) -> dict:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise MirrorError(f"--column-types {text!r}: expected a JSON object of attribute name to type name")
+    return value
+
+
+def _key_value(text: str):
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise MirrorError(f"--catalog-property {text!r}: expected KEY=VALUE")
+    return key, value
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)  # exact digits, not a float
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,199 @@
+"""Applies a run's exports: bootstrap from a full export, then one MERGE for all applicable windows.
+
+Commits, in order: the bootstrap (table, rows and state in one commit), new columns with their mapping
+(one metadata commit), the windows' MERGE, then the new watermark. Every input check happens before the
+first commit. A crash after the MERGE and before the watermark leaves the window applied but the watermark
+behind; re-applying that window changes nothing, so the next run heals it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .errors import MirrorError
+from .manifest import Export, format_time, read_export
+from .plan import Plan, plan_run
+from .reader import DELETE, MICROS, OP, ORDER, PUT, RunFiles, change_rows, learn_types, run_action
+from .schema import UNMAPPED, TableSchema, empty_schema, validate_overrides
+from .storage import Storage
+from .table import (
+    BOOTSTRAP_EXPORT,
+    GAPS,
+    LAST_EXPORT,
+    WATERMARK,
+    TableState,
+    add_columns,
+    create_table,
+    load_state,
+    set_properties,
+    state_properties,
+)
+
+CHANGES_VIEW = "dynamo_iceberg_mirror_changes"
+
+
+@dataclass
+class ExportResult:
+    """What one export did to the table: the CLI prints one line per result."""
+
+    export: Export
+    action: str  # "bootstrapped", "applied" or "skipped"
+    watermark: str
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unmapped: int = 0
+    new_columns: list[str] = field(default_factory=list)
+    reason: str = ""
+
+    def line(self) -> str:
+        if self.action == "skipped":
+            return f"skipped {self.export.describe()}: {self.reason}"
+        return (
+            f"{self.action} {self.export.describe()}: {self.inserted} inserted, {self.updated} updated, "
+            f"{self.deleted} deleted, {self.unmapped} unmapped values, {len(self.new_columns)} new columns; "
+            f"watermark {self.watermark}"
+        )
+
+
+def apply_exports(
+    spark,
+    table: str,
+    key: Sequence[str],
+    locations: Sequence[str],
+    allow_gap: bool = False,
+    column_types: dict[str, str] | None = None,
+) -> list[ExportResult]:
+    overrides = dict(column_types or {})
+    validate_overrides(overrides)
+    storage = Storage(spark)
+    exports = [read_export(storage, location) for location in locations]
+    state = load_state(spark, table)
+    if state is not None and tuple(key) != state.schema.key:
+        raise MirrorError(f"--key {','.join(key)} differs from the table's key {','.join(state.schema.key)}")
+    plan = plan_run(exports, state, allow_gap)
+    results = [ExportResult(e, "skipped", _watermark_text(state), reason=why) for e, why in plan.skipped]
+    if plan.empty:
+        return results
+
+    base = state.schema if state is not None and plan.bootstrap is None else empty_schema(key)
+    stats = learn_types(spark, RunFiles(([plan.bootstrap] if plan.bootstrap else []) + plan.windows), key)
+    schema, new_columns = base.extended(stats, overrides)
+    missing = [k for k in key if k not in {c.attribute for c in schema.columns}]
+    if missing:
+        raise MirrorError(f"--key: no item has the key attribute(s) {', '.join(missing)}")
+
+    if plan.bootstrap is not None:
+        results.append(_bootstrap(spark, table, schema, plan.bootstrap, replace=state is not None))
+        results[-1].new_columns = [c.name for c in new_columns]
+        state = load_state(spark, table)
+    elif new_columns:
+        add_columns(spark, table, new_columns, schema)
+    if plan.windows:
+        results += _apply_windows(spark, table, schema, state, plan)
+        if plan.bootstrap is None:
+            next(r for r in results if r.action == "applied").new_columns = [c.name for c in new_columns]
+    return results
+
+
+def _watermark_text(state: TableState | None) -> str:
+    return format_time(state.watermark) if state is not None else ""
+
+
+def _bootstrap(spark, table: str, schema: TableSchema, export: Export, replace: bool) -> ExportResult:
+    from pyspark.sql import functions as F
+
+    rows = change_rows(spark, RunFiles([export]), schema).drop(OP, MICROS, ORDER)
+    properties = state_properties(schema, export.end, export.table_arn, export.export_id, export.export_id, [])
+    run_action(lambda: create_table(spark, table, rows, properties, replace))
+    rows_written, unmapped = spark.table(table).agg(F.count(F.lit(1)), F.sum(_unmapped_count())).first()
+    return ExportResult(export, "bootstrapped", format_time(export.end), inserted=rows_written, unmapped=unmapped or 0)
+
+
+def _unmapped_count():
+    from pyspark.sql import functions as F
+
+    return F.when(F.col(UNMAPPED).isNotNull(), F.size(UNMAPPED)).otherwise(0)
+
+
+def _apply_windows(spark, table: str, schema: TableSchema, state: TableState, plan: Plan) -> list[ExportResult]:
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    keys = schema.key_columns
+    rows = change_rows(spark, RunFiles(plan.windows), schema)
+    newest_first = Window.partitionBy(*keys).orderBy(F.col(MICROS).desc(), F.col(ORDER).desc())
+    changes = rows.withColumn("_rank", F.row_number().over(newest_first)).where("_rank = 1").drop("_rank")
+    changes = changes.persist()
+    try:
+        counts = run_action(lambda: _count(spark, table, keys, changes))
+        changes.createOrReplaceTempView(CHANGES_VIEW)
+        spark.sql(merge_statement(table, schema))
+        set_properties(
+            spark,
+            table,
+            {
+                WATERMARK: format_time(plan.watermarks[-1]),
+                LAST_EXPORT: plan.windows[-1].export_id,
+                GAPS: json.dumps(state.gaps + plan.accepted_gaps),
+                BOOTSTRAP_EXPORT: state.bootstrap_export,
+            },
+        )
+    finally:
+        spark.catalog.dropTempView(CHANGES_VIEW)
+        changes.unpersist()
+    results = []
+    for order, (window, watermark) in enumerate(zip(plan.windows, plan.watermarks)):
+        c = counts.get(order, {})
+        results.append(
+            ExportResult(
+                window,
+                "applied",
+                format_time(watermark),
+                inserted=c.get("inserted", 0),
+                updated=c.get("updated", 0),
+                deleted=c.get("deleted", 0),
+                unmapped=c.get("unmapped", 0),
+            )
+        )
+    return results
+
+
+def _count(spark, table: str, keys: list[str], changes) -> dict[int, dict[str, int]]:
+    """Per export of the run: inserts, updates and deletes that take effect, and unmapped values written."""
+    from pyspark.sql import functions as F
+
+    existing = spark.table(table).select(*keys).withColumn("_exists", F.lit(True))
+    flagged = changes.select(*keys, OP, ORDER, UNMAPPED).join(existing, keys, "left")
+    grouped = flagged.groupBy(ORDER, OP, F.col("_exists").isNotNull().alias("exists")).agg(
+        F.count(F.lit(1)).alias("n"),
+        F.sum(_unmapped_count()).alias("unmapped"),
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for row in grouped.collect():
+        entry = counts.setdefault(row[ORDER], {})
+        if row[OP] == PUT:
+            name = "updated" if row["exists"] else "inserted"
+            entry["unmapped"] = entry.get("unmapped", 0) + (row["unmapped"] or 0)
+        elif row["exists"]:
+            name = "deleted"
+        else:
+            continue  # a delete of a key the table does not have changes nothing
+        entry[name] = entry.get(name, 0) + row["n"]
+    return counts
+
+
+def merge_statement(table: str, schema: TableSchema) -> str:
+    """Deletes delete; puts replace the whole row (attributes missing from the image become NULL)."""
+    columns = [f"`{c.name}`" for c in schema.columns] + [f"`{n}`" for n in ("_unmapped", "_write_ts", "_export_id")]
+    on = " AND ".join(f"t.`{k}` = s.`{k}`" for k in schema.key_columns)
+    assignments = ", ".join(f"t.{c} = s.{c}" for c in columns)
+    return (
+        f"MERGE INTO {table} t USING {CHANGES_VIEW} s ON {on} "
+        f"WHEN MATCHED AND s.{OP} = '{DELETE}' THEN DELETE "
+        f"WHEN MATCHED THEN UPDATE SET {assignments} "
+        f"WHEN NOT MATCHED AND s.{OP} = '{PUT}' THEN INSERT ({', '.join(columns)}) "
+        f"VALUES ({', '.join('s.' + c for c in columns)})"
+    )

@@ -1,0 +1,178 @@
+"""The mirror table's columns: which attribute goes where, with what type, and how an item becomes a row."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .columns import assign_names
+from .convert import NoFit, value_converter
+from .decode import dynamodb_json
+from .errors import MirrorError
+from .inference import AttributeStats, column_type
+
+UNMAPPED, WRITE_TS, EXPORT_ID = "_unmapped", "_write_ts", "_export_id"
+METADATA_COLUMNS = (UNMAPPED, WRITE_TS, EXPORT_ID)
+
+
+@dataclass(frozen=True)
+class Column:
+    attribute: str
+    name: str
+    type: dict
+
+    def to_json(self) -> dict:
+        return {"attribute": self.attribute, "column": self.name, "type": self.type}
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """Key attributes first, then the other attributes' columns in the order they were added."""
+
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+
+    @property
+    def key_columns(self) -> list[str]:
+        by_attribute = {c.attribute: c.name for c in self.columns}
+        return [by_attribute[k] for k in self.key]
+
+    def to_json(self) -> str:
+        return json.dumps([c.to_json() for c in self.columns], ensure_ascii=False, separators=(",", ":"))
+
+    @staticmethod
+    def from_json(key: Sequence[str], text: str) -> TableSchema:
+        columns = tuple(Column(c["attribute"], c["column"], c["type"]) for c in json.loads(text))
+        return TableSchema(tuple(key), columns)
+
+    def extended(self, stats: AttributeStats, overrides: dict[str, str]) -> tuple[TableSchema, list[Column]]:
+        """This schema plus columns for attributes it has not seen yet; also returns the new columns."""
+        known = {c.attribute for c in self.columns}
+        shapes = {a: s for a, s in stats.dominant_shapes().items() if a not in known}
+        taken = {c.name for c in self.columns} | set(METADATA_COLUMNS)
+        names = assign_names(shapes, taken)
+        new_columns = []
+        # Keys first, then in name order, so the layout does not depend on which file was read first.
+        for attribute in sorted(
+            shapes, key=lambda a: (a not in self.key, self.key.index(a) if a in self.key else 0, names[a])
+        ):
+            ltype = _override(overrides[attribute], attribute) if attribute in overrides else None
+            ltype = ltype or column_type(shapes[attribute], lambda keys: assign_names(keys, set()))
+            if ltype is not None:
+                new_columns.append(Column(attribute, names[attribute], ltype))
+        return TableSchema(self.key, self.columns + tuple(new_columns)), new_columns
+
+    def spark_schema(self):
+        from pyspark.sql import types as T
+
+        fields = [T.StructField(c.name, spark_type(c.type), True) for c in self.columns]
+        fields += [
+            T.StructField(UNMAPPED, T.MapType(T.StringType(), T.StringType()), True),
+            T.StructField(WRITE_TS, T.TimestampType(), True),
+            T.StructField(EXPORT_ID, T.StringType(), True),
+        ]
+        return T.StructType(fields)
+
+
+def spark_type(ltype: dict):
+    from pyspark.sql import types as T
+
+    kind = ltype["kind"]
+    if kind in ("set", "list"):
+        return T.ArrayType(spark_type(ltype["element"]), True)
+    if kind == "struct":
+        return T.StructType([T.StructField(f["name"], spark_type(f["type"]), True) for f in ltype["fields"]])
+    if kind == "decimal":
+        return T.DecimalType(38, ltype["scale"])
+    if kind == "map":
+        return T.MapType(T.StringType(), T.StringType(), True)
+    simple = {
+        "string": T.StringType,
+        "number_text": T.StringType,
+        "json": T.StringType,
+        "long": T.LongType,
+        "double": T.DoubleType,
+        "binary": T.BinaryType,
+        "boolean": T.BooleanType,
+    }
+    return simple[kind]()
+
+
+_OVERRIDES = {
+    "long": {"kind": "long"},
+    "double": {"kind": "double"},
+    "string": {"kind": "number_text"},
+    "json": {"kind": "json"},
+    "map": {"kind": "map"},
+}
+
+
+def _override(text: str, attribute: str) -> dict:
+    """A column type asked for by the user: long, double, decimal(38,S), string (numbers as text), json, map."""
+    match = re.fullmatch(r"decimal\(\s*38\s*,\s*(\d+)\s*\)", text.strip().lower())
+    if match and int(match.group(1)) <= 38:
+        return {"kind": "decimal", "scale": int(match.group(1))}
+    if text.strip().lower() in _OVERRIDES:
+        return _OVERRIDES[text.strip().lower()]
+    raise MirrorError(
+        f"--column-types: {attribute!r} has type {text!r}; use long, double, decimal(38,S), string, json or map"
+    )
+
+
+def validate_overrides(overrides: dict[str, str]) -> None:
+    for attribute, text in overrides.items():
+        _override(text, attribute)
+
+
+class RowMaker:
+    """Builds Spark rows (tuples in column order, metadata last) from items; runs inside Spark tasks."""
+
+    def __init__(self, schema: TableSchema) -> None:
+        self._key = schema.key
+        self._columns = [(c.attribute, value_converter(c.type)) for c in schema.columns]
+        self._positions = {c.attribute: i for i, c in enumerate(schema.columns)}
+        self._key_positions = {a: self._positions[a] for a in schema.key}
+
+    def row(self, item: dict, write_ts, export_id: str) -> tuple:
+        values: list[object] = [None] * len(self._columns)
+        unmapped: dict[str, str] = {}
+        for attribute, value in item.items():
+            position = self._positions.get(attribute)
+            if position is None:
+                if value != {"NULL": True}:
+                    unmapped[attribute] = dynamodb_json(value)
+                continue
+            try:
+                values[position] = self._columns[position][1](value)
+            except NoFit:
+                if attribute in self._key_positions:
+                    raise MirrorError(
+                        f"key attribute {attribute!r} has value {dynamodb_json(value)} that does not fit "
+                        "its column's type"
+                    ) from None
+                unmapped[attribute] = dynamodb_json(value)
+        for attribute, position in self._key_positions.items():
+            if values[position] is None:
+                raise MirrorError(f"item has no key attribute {attribute!r}")
+        return (*values, unmapped or None, write_ts, export_id)
+
+    def key_values(self, keys: dict) -> tuple:
+        """The key columns' values of a Keys object (for deletes)."""
+        values = []
+        for attribute in self._key:
+            if attribute not in keys:
+                raise MirrorError(f"Keys has no key attribute {attribute!r}")
+            try:
+                values.append(self._columns[self._positions[attribute]][1](keys[attribute]))
+            except NoFit:
+                raise MirrorError(
+                    f"key attribute {attribute!r} has value {dynamodb_json(keys[attribute])} that "
+                    "does not fit its column's type"
+                ) from None
+        return tuple(values)
+
+
+def empty_schema(key: Sequence[str]) -> TableSchema:
+    return TableSchema(tuple(key), ())

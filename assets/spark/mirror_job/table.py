@@ -1,0 +1,123 @@
+"""The Iceberg table and the mirror's state kept in its properties (the single source of truth)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from .manifest import format_time, parse_time
+from .schema import Column, TableSchema
+
+PREFIX = "dynamo-iceberg-mirror."
+WATERMARK = PREFIX + "watermark"
+TABLE_ARN = PREFIX + "table-arn"
+KEY = PREFIX + "key"
+COLUMNS = PREFIX + "columns"
+BOOTSTRAP_EXPORT = PREFIX + "bootstrap-export"
+LAST_EXPORT = PREFIX + "last-export"
+GAPS = PREFIX + "accepted-gaps"
+
+# Format v2 (Athena reads no v3); merge-on-read so a small window writes deletes, not the whole table.
+TABLE_DEFAULTS = {
+    "format-version": "2",
+    "write.delete.mode": "merge-on-read",
+    "write.update.mode": "merge-on-read",
+    "write.merge.mode": "merge-on-read",
+}
+
+
+@dataclass(frozen=True)
+class TableState:
+    schema: TableSchema
+    watermark: datetime
+    table_arn: str
+    bootstrap_export: str
+    gaps: list[dict]
+
+
+def iceberg_table(spark, name: str):
+    return spark._jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark._jsparkSession, name)
+
+
+_NOT_FOUND = ("TABLE_OR_VIEW_NOT_FOUND", "SCHEMA_NOT_FOUND", "NoSuchTableException", "NoSuchNamespaceException")
+
+
+def load_state(spark, name: str) -> TableState | None:
+    """The mirror's state, or None when the table does not exist yet."""
+    try:
+        table = iceberg_table(spark, name)
+    except Exception as error:  # the JVM's "no such table" arrives wrapped by py4j or PySpark
+        if any(sign in str(error) for sign in _NOT_FOUND):
+            return None
+        raise
+    properties = dict(table.properties())
+    if WATERMARK not in properties:
+        return None if COLUMNS not in properties else _incomplete(name)
+    key = json.loads(properties[KEY])
+    return TableState(
+        schema=TableSchema.from_json(key, properties[COLUMNS]),
+        watermark=parse_time(properties[WATERMARK], f"{name}: property {WATERMARK}"),
+        table_arn=properties[TABLE_ARN],
+        bootstrap_export=properties.get(BOOTSTRAP_EXPORT, ""),
+        gaps=json.loads(properties.get(GAPS, "[]")),
+    )
+
+
+def _incomplete(name: str):
+    from .errors import MirrorError
+
+    raise MirrorError(f"{name}: the table has mirror columns but no watermark; re-bootstrap it from a full export")
+
+
+def state_properties(
+    schema: TableSchema,
+    watermark: datetime,
+    table_arn: str,
+    bootstrap_export: str,
+    last_export: str,
+    gaps: Sequence[dict],
+) -> dict[str, str]:
+    return {
+        KEY: json.dumps(list(schema.key), ensure_ascii=False),
+        COLUMNS: schema.to_json(),
+        WATERMARK: format_time(watermark),
+        TABLE_ARN: table_arn,
+        BOOTSTRAP_EXPORT: bootstrap_export,
+        LAST_EXPORT: last_export,
+        GAPS: json.dumps(list(gaps)),
+    }
+
+
+def create_table(spark, name: str, rows, properties: dict[str, str], replace: bool) -> None:
+    """Creates (or atomically replaces) the table with its rows and properties in one commit."""
+    namespace = name.rsplit(".", 1)[0]
+    spark.sql(f"CREATE NAMESPACE IF NOT EXISTS {namespace}")
+    writer = rows.writeTo(name).using("iceberg")
+    for key, value in {**TABLE_DEFAULTS, **properties}.items():
+        writer = writer.tableProperty(key, value)
+    writer.createOrReplace() if replace else writer.create()
+
+
+def add_columns(spark, name: str, columns: Sequence[Column], schema: TableSchema) -> None:
+    """Adds columns and records their mapping in one metadata commit (before the data that fills them)."""
+    jvm = spark._jvm
+    new_fields = TableSchema(schema.key, tuple(columns)).spark_schema()
+    iceberg_schema = jvm.org.apache.iceberg.spark.SparkSchemaUtil.convert(
+        jvm.org.apache.spark.sql.types.DataType.fromJson(new_fields.json())
+    )
+    transaction = iceberg_table(spark, name).newTransaction()
+    update = transaction.updateSchema()
+    for column in columns:
+        update.addColumn(column.name, iceberg_schema.findField(column.name).type())
+    update.commit()
+    transaction.updateProperties().set(COLUMNS, schema.to_json()).commit()
+    transaction.commitTransaction()
+
+
+def set_properties(spark, name: str, properties: dict[str, str]) -> None:
+    update = iceberg_table(spark, name).updateProperties()
+    for key, value in properties.items():
+        update.set(key, value)
+    update.commit()
