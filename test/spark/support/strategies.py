@@ -69,7 +69,8 @@ def operations(draw: st.DrawFn, key_schema: dict[str, str] | None = None, min_op
             item = factory.new_item()
         elif kind == "recreate":
             k = draw(st.sampled_from(sorted(deleted, key=repr)))
-            item = factory.new_item({n: deleted.pop(k)[n] for n in key_names})
+            gone = deleted.pop(k)
+            item = factory.new_item({n: gone[n] for n in key_names})
         else:
             k = draw(st.sampled_from(sorted(live, key=repr)))
             old = live[k]
