@@ -22,13 +22,14 @@ TRICKY_NAMES = [
     "#hash", "größe", "日本語", "UPPER_case", "_unmapped", "_write_ts", "emoji😀", "1starts_digit",
 ]
 
-# Number texts at the edges of what DynamoDB and the candidate column types can hold.
+# Number texts at the edges; the largest magnitude DynamoDB takes has 38 significant digits
+# (9.9999999999999999999999999999999999999E+125; one more 9 would be 39 digits, rejected). of what DynamoDB and the candidate column types can hold.
 INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
 EDGE_NUMBERS = [
     str(INT64_MAX), str(INT64_MIN), str(INT64_MAX + 1), str(INT64_MIN - 1), str(INT64_MAX - 1),
-    "1E-130", "-1E-130", "9.99999999999999999999999999999999999999E+125",
-    "-9.99999999999999999999999999999999999999E+125", "1E+125",
+    "1E-130", "-1E-130", "9.9999999999999999999999999999999999999E+125",
+    "-9.9999999999999999999999999999999999999E+125", "1E+125",
     "12345678901234567890123456789012345678", "-1234567890123456789.012345678901234567",
     "0.00000000000000000000000000000000000001", "0", "-0.5",
 ]
@@ -67,9 +68,9 @@ def number_text(rng: random.Random, kind: str) -> str:
 
 
 def _decimal_text(unscaled: int, scale: int) -> str:
-    # Plain (non-exponent) text; trailing zeros kept sometimes, as clients send them.
-    text = str(Decimal(unscaled).scaleb(-scale))
-    return text if "E" not in text else format(Decimal(unscaled).scaleb(-scale), "f")
+    # Built from a tuple: Decimal arithmetic (scaleb, normalize, ...) would round to 28 digits.
+    d = Decimal((1 if unscaled < 0 else 0, tuple(int(c) for c in str(abs(unscaled))), -scale))
+    return format(d, "f")
 
 
 def random_bytes(rng: random.Random) -> str:
