@@ -7,7 +7,8 @@ The reverse conversion here is written independently of the job's code on purpos
 
 Values that the mirror keeps as PLAIN JSON (LType map and json) cannot be turned back into typed
 DynamoDB JSON (a JSON string could be S or B), so they are carried as {"PLAIN": <parsed JSON>}
-with numbers parsed as Decimal, and compared against the oracle value converted by this module.
+(LType json) or {"PLAIN_MAP": {key: <parsed JSON>}} (LType map), numbers parsed as Decimal, and
+compared against the oracle's typed value, walking both (sets order-insensitive).
 """
 from __future__ import annotations
 
@@ -92,8 +93,8 @@ def value_from_column(value: Any, ltype: Mapping[str, Any]) -> dict[str, Any] | 
                 fields[f["key"]] = converted
         return {"M": fields}
     if kind == "map":
-        return {"M": {k: {"PLAIN": parse_plain(v)} if v is not None else {"PLAIN": None}
-                      for k, v in value.items()}}
+        # Not {"M": ...}: in a map column a NULL value must stay (as JSON null), unlike a struct.
+        return {"PLAIN_MAP": {k: parse_plain(v) if v is not None else None for k, v in value.items()}}
     if kind == "json":
         return {"PLAIN": parse_plain(value)}
     return _scalar(value, ltype)
@@ -246,6 +247,10 @@ def diff_values(path: str, actual: Any, expected: Any, loose: bool = False) -> l
     """Differences between a mirror value (typed or {"PLAIN": ...}) and an oracle value."""
     if isinstance(actual, Mapping) and "PLAIN" in actual and len(actual) == 1:
         return diff_plain(path, actual["PLAIN"], expected, loose)
+    if isinstance(actual, Mapping) and "PLAIN_MAP" in actual and len(actual) == 1:
+        if "M" not in expected:
+            return [f"{path}: type differs: expected {_show(expected)}, actual map column {_show(actual)}"]
+        return diff_plain(path, actual["PLAIN_MAP"], expected, loose)
     (etag, ev), = expected.items()
     if not (isinstance(actual, Mapping) and len(actual) == 1):
         return [f"{path}: expected {_show(expected)}, actual is not a typed value: {_show(actual)}"]
@@ -349,8 +354,8 @@ def diff_items(actual: Mapping[KeyTuple, Item], expected: Mapping[KeyTuple, Item
                 elif attr not in e:
                     out.append(f"key {key!r}: attribute {attr!r}: unexpected in mirror: {_show(a[attr])}")
                 else:
-                    out.extend(f"key {key!r}: attribute {attr!r}: {d}"
-                               for d in diff_values("", a[attr], e[attr], loose))
+                    out.extend(f"key {key!r}: {d}"
+                               for d in diff_values(f"attribute {attr!r}", a[attr], e[attr], loose))
     return out
 
 
