@@ -15,22 +15,31 @@ pytestmark = pytest.mark.skipif(not JARS, reason="no local iceberg-spark-runtime
 
 
 @pytest.fixture(scope="module")
-def spark(tmp_path_factory):
+def support_spark(tmp_path_factory):
+    """Reuses a session another test already started (never stops or reconfigures it beyond a
+    private catalog `t`), else starts and later stops its own."""
     from pyspark.sql import SparkSession
-    warehouse = tmp_path_factory.mktemp("warehouse")
-    session = (SparkSession.builder.master("local[1]").appName("support-compare")
-               .config("spark.jars", JARS[-1])
-               .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
-               .config("spark.sql.catalog.t", "org.apache.iceberg.spark.SparkCatalog")
-               .config("spark.sql.catalog.t.type", "hadoop")
-               .config("spark.sql.catalog.t.warehouse", str(warehouse))
-               .config("spark.sql.session.timeZone", "America/New_York")  # unix_micros must not care
-               .config("spark.ui.enabled", "false").getOrCreate())
+    warehouse = str(tmp_path_factory.mktemp("support_warehouse"))
+    session = SparkSession.getActiveSession()
+    own = session is None
+    if own:
+        session = (SparkSession.builder.master("local[1]").appName("support-compare")
+                   .config("spark.jars", JARS[-1])
+                   .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
+                   .config("spark.ui.enabled", "false").getOrCreate())
+    session.conf.set("spark.sql.catalog.t", "org.apache.iceberg.spark.SparkCatalog")
+    session.conf.set("spark.sql.catalog.t.type", "hadoop")
+    session.conf.set("spark.sql.catalog.t.warehouse", warehouse)
+    zone = session.conf.get("spark.sql.session.timeZone")
+    session.conf.set("spark.sql.session.timeZone", "America/New_York")  # unix_micros must not care
     yield session
-    session.stop()
+    session.conf.set("spark.sql.session.timeZone", zone)
+    if own:
+        session.stop()
 
 
-def test_read_mirror_rebuilds_items_and_metadata(spark):
+def test_read_mirror_rebuilds_items_and_metadata(support_spark):
+    spark = support_spark
     from support.compare import assert_mirror_matches, read_mirror
     columns = [
         {"attribute": "pk", "column": "pk", "type": {"kind": "string"}},
