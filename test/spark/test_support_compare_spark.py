@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(not JARS, reason="no local iceberg-spark-runtime
 @pytest.fixture(scope="module")
 def support_spark(tmp_path_factory):
     """Reuses a session another test already started (never stops or reconfigures it beyond a
-    private catalog `t`), else starts and later stops its own."""
+    private catalog `support_cat`), else starts and later stops its own."""
     from pyspark.sql import SparkSession
     warehouse = str(tmp_path_factory.mktemp("support_warehouse"))
     session = SparkSession.getActiveSession()
@@ -27,9 +27,9 @@ def support_spark(tmp_path_factory):
                    .config("spark.jars", JARS[-1])
                    .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
                    .config("spark.ui.enabled", "false").getOrCreate())
-    session.conf.set("spark.sql.catalog.t", "org.apache.iceberg.spark.SparkCatalog")
-    session.conf.set("spark.sql.catalog.t.type", "hadoop")
-    session.conf.set("spark.sql.catalog.t.warehouse", warehouse)
+    session.conf.set("spark.sql.catalog.support_cat", "org.apache.iceberg.spark.SparkCatalog")
+    session.conf.set("spark.sql.catalog.support_cat.type", "hadoop")
+    session.conf.set("spark.sql.catalog.support_cat.warehouse", warehouse)
     zone = session.conf.get("spark.sql.session.timeZone")
     session.conf.set("spark.sql.session.timeZone", "America/New_York")  # unix_micros must not care
     yield session
@@ -54,15 +54,15 @@ def test_read_mirror_rebuilds_items_and_metadata(support_spark):
              "dynamo-iceberg-mirror.key": json.dumps(["pk"]),
              "dynamo-iceberg-mirror.watermark": "2026-01-14T10:18:50.622Z"}
     props_sql = ", ".join(f"'{k}' = '{v}'" for k, v in props.items())
-    spark.sql("CREATE TABLE t.db.m (pk string, price decimal(38,2), b binary, "
+    spark.sql("CREATE TABLE support_cat.db.m (pk string, price decimal(38,2), b binary, "
               "addr struct<no_: bigint, tags: array<string>>, m map<string,string>, "
               "_unmapped map<string,string>, _write_ts timestamp, _export_id string) USING iceberg "
               f"TBLPROPERTIES ({props_sql})")
-    spark.sql("INSERT INTO t.db.m VALUES ('a', 12.50, X'0001', named_struct('no_', 5, 'tags', array('y','x')), "
+    spark.sql("INSERT INTO support_cat.db.m VALUES ('a', 12.50, X'0001', named_struct('no_', 5, 'tags', array('y','x')), "
               "map('k', '[1,\"s\"]'), map('odd', '{\"N\": \"1E+125\"}'), "
               "TIMESTAMP '2026-01-14 10:18:50.622 UTC', '01768385930622-efd1a093'), "
               "('b', NULL, NULL, NULL, NULL, map(), TIMESTAMP '2026-01-14 10:18:50.623456 UTC', 'x')")
-    m = read_mirror(spark, "t.db.m")
+    m = read_mirror(spark, "support_cat.db.m")
     assert m.key_names == ["pk"] and m.watermark_micros == 1_768_385_930_622_000
     expected = {
         ("a",): {"pk": {"S": "a"}, "Price": {"N": "12.5"}, "b": {"B": "AAE="},
