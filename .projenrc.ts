@@ -54,7 +54,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     tsconfigPath: './tsconfig.dev.json',
     projectService: false,
   },
-  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_22_X },
+  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X },
   devDeps: [
     'cdk-nag@^3.0.2',
     '@aws-sdk/client-dynamodb@^3',
@@ -100,5 +100,7 @@ const sparkTest = project.addTask('spark:test', {
 sparkTest.prependSpawn(sparkLint);
 sparkLint.prependSpawn(sparkEnv);
 project.testTask.spawn(sparkTest);
+// The construct's tests synthesize the plan function from its bundle: bundle first (esbuild, fast).
+project.testTask.prependSpawn(project.bundler.bundleTask);
 
 project.synth();

@@ -2,15 +2,13 @@ import { gunzipSync } from 'zlib';
 import { DescribeContinuousBackupsCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { FRESHNESS_DIMENSION, FRESHNESS_METRIC_NAME, FRESHNESS_NAMESPACE } from './monitoring/freshness';
 import { parseTime, Plan, PlanConfig, PlanFacts, planRun, RunMode } from './workflow/plan';
 
 /** Table properties the Spark job records in the Iceberg table. */
 export const WATERMARK_PROPERTY = 'dynamo-iceberg-mirror.watermark';
 export const TABLE_ARN_PROPERTY = 'dynamo-iceberg-mirror.table-arn';
 
-/** Namespace and metric name of the freshness metric (embedded metric format in the logs). */
-export const METRIC_NAMESPACE = 'DynamoIcebergMirror';
-export const FRESHNESS_METRIC = 'FreshnessLagSeconds';
 
 /** The state machine's payload. */
 export interface PlanEvent {
@@ -116,13 +114,13 @@ export function makePlanHandler(clients: PlanClients): (event: PlanEvent) => Pro
         _aws: {
           Timestamp: now.getTime(),
           CloudWatchMetrics: [{
-            Namespace: METRIC_NAMESPACE,
-            Dimensions: [['Mirror']],
-            Metrics: [{ Name: FRESHNESS_METRIC, Unit: 'Seconds' }],
+            Namespace: FRESHNESS_NAMESPACE,
+            Dimensions: [[FRESHNESS_DIMENSION]],
+            Metrics: [{ Name: FRESHNESS_METRIC_NAME, Unit: 'Seconds' }],
           }],
         },
-        Mirror: config.mirrorName,
-        [FRESHNESS_METRIC]: plan.lagSeconds,
+        [FRESHNESS_DIMENSION]: config.mirrorName,
+        [FRESHNESS_METRIC_NAME]: plan.lagSeconds,
       }));
     }
     clients.log(JSON.stringify({ action: plan.action, reason: plan.reason, windows: plan.windows.length }));

@@ -1,0 +1,62 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { FRESHNESS_DIMENSION, FRESHNESS_METRIC_NAME, FRESHNESS_NAMESPACE } from './freshness';
+
+
+/** Settings of the monitoring part. */
+export interface MirrorMonitoringProps {
+  readonly stateMachine: sfn.IStateMachine;
+  /** `database.table`, the metric's dimension value. */
+  readonly mirrorName: string;
+  readonly scheduleInterval: Duration;
+  readonly freshnessThreshold: Duration;
+}
+
+/** The freshness metric and the two alarms: failed runs and freshness lag. */
+export class MirrorMonitoring extends Construct {
+  public readonly freshnessMetric: cloudwatch.IMetric;
+  public readonly freshnessAlarm: cloudwatch.Alarm;
+  public readonly failureAlarm: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: MirrorMonitoringProps) {
+    super(scope, id);
+    // One data point per run: a period of one schedule interval (5 minutes to 1 day).
+    const periodSeconds = Math.min(Math.max(props.scheduleInterval.toSeconds(), 300), 86400);
+    this.freshnessMetric = new cloudwatch.Metric({
+      namespace: FRESHNESS_NAMESPACE,
+      metricName: FRESHNESS_METRIC_NAME,
+      dimensionsMap: { [FRESHNESS_DIMENSION]: props.mirrorName },
+      statistic: cloudwatch.Stats.MAXIMUM,
+      period: Duration.seconds(periodSeconds),
+      unit: cloudwatch.Unit.SECONDS,
+    });
+    this.freshnessAlarm = new cloudwatch.Alarm(this, 'FreshnessAlarm', {
+      alarmDescription: `The Iceberg mirror ${props.mirrorName} is more than ${props.freshnessThreshold.toHumanString()} behind its DynamoDB table.`,
+      metric: this.freshnessMetric,
+      threshold: props.freshnessThreshold.toSeconds(),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const period = Duration.hours(1);
+    this.failureAlarm = new cloudwatch.Alarm(this, 'FailureAlarm', {
+      alarmDescription: `A run of the Iceberg mirror ${props.mirrorName} failed or timed out; the next run resumes from the unchanged watermark.`,
+      metric: new cloudwatch.MathExpression({
+        expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
+        usingMetrics: {
+          failed: props.stateMachine.metricFailed({ period, statistic: cloudwatch.Stats.SUM }),
+          timedOut: props.stateMachine.metricTimedOut({ period, statistic: cloudwatch.Stats.SUM }),
+          aborted: props.stateMachine.metricAborted({ period, statistic: cloudwatch.Stats.SUM }),
+        },
+        period,
+        label: 'Failed, timed-out and aborted runs',
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+}

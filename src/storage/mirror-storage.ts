@@ -1,0 +1,142 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as glue from 'aws-cdk-lib/aws-glue';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+/** Settings of the storage part of the mirror. */
+export interface MirrorStorageProps {
+  readonly bucket?: s3.IBucket;
+  readonly exportPrefix: string;
+  readonly warehousePrefix: string;
+  readonly logPrefix: string;
+  readonly database?: glue.IDatabase;
+  readonly databaseName: string;
+  readonly tableName: string;
+  readonly encryptionKey?: kms.IKey;
+  readonly exportRetention: Duration;
+  readonly removalPolicy: RemovalPolicy;
+}
+
+/**
+ * The bucket (exports, warehouse, job logs), the Glue database, and the IAM statements that scope
+ * access to them. The Iceberg table itself is created by the Spark job through Spark's Glue catalog.
+ */
+export class MirrorStorage extends Construct {
+  public readonly bucket: s3.IBucket;
+  public readonly database: glue.IDatabase;
+  public readonly databaseName: string;
+  public readonly tableName: string;
+  public readonly exportPrefix: string;
+  public readonly warehousePrefix: string;
+  public readonly logPrefix: string;
+  public readonly encryptionKey?: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: MirrorStorageProps) {
+    super(scope, id);
+    this.exportPrefix = props.exportPrefix;
+    this.warehousePrefix = props.warehousePrefix;
+    this.logPrefix = props.logPrefix;
+    this.encryptionKey = props.encryptionKey;
+    this.tableName = props.tableName;
+
+    if (props.bucket) {
+      this.bucket = props.bucket;
+    } else {
+      const bucket = new s3.Bucket(this, 'Bucket', {
+        encryption: props.encryptionKey ? s3.BucketEncryption.KMS : s3.BucketEncryption.S3_MANAGED,
+        encryptionKey: props.encryptionKey,
+        bucketKeyEnabled: props.encryptionKey ? true : undefined,
+        enforceSSL: true,
+        blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+        objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+        removalPolicy: props.removalPolicy,
+        lifecycleRules: [
+          {
+            id: 'ExpireAppliedExports',
+            prefix: `${props.exportPrefix}/`,
+            expiration: props.exportRetention,
+            abortIncompleteMultipartUploadAfter: Duration.days(1),
+          },
+          {
+            id: 'ExpireJobLogs',
+            prefix: `${props.logPrefix}/`,
+            expiration: Duration.days(30),
+          },
+          {
+            id: 'AbortIncompleteUploads',
+            abortIncompleteMultipartUploadAfter: Duration.days(7),
+          },
+        ],
+      });
+      Validations.of(bucket).acknowledge({
+        id: 'AwsSolutions-S1',
+        reason: 'Only the mirror\'s own roles write this bucket (exports, Iceberg files, job logs); object-level auditing belongs to CloudTrail data events, which the account owner enables, not to a second log bucket per mirror.',
+      });
+      this.bucket = bucket;
+    }
+
+    if (props.database) {
+      this.database = props.database;
+    } else {
+      const database = new glue.Database(this, 'Database', {
+        databaseName: props.databaseName,
+        description: 'Apache Iceberg tables mirrored from DynamoDB by dynamo-iceberg-mirror',
+      });
+      (database.node.defaultChild as glue.CfnDatabase).applyRemovalPolicy(props.removalPolicy);
+      this.database = database;
+    }
+    // The literal name where it is known: readable templates and job arguments.
+    this.databaseName = props.database ? props.database.databaseName : props.databaseName;
+  }
+
+  /** `s3://bucket/warehouse` */
+  public get warehouseUri(): string {
+    return `s3://${this.bucket.bucketName}/${this.warehousePrefix}`;
+  }
+
+  /** `s3://bucket/logs/` */
+  public get logUri(): string {
+    return `s3://${this.bucket.bucketName}/${this.logPrefix}/`;
+  }
+
+  /** ARN of the objects under a prefix. */
+  public objectsArn(prefix: string): string {
+    return this.bucket.arnForObjects(`${prefix}/*`);
+  }
+
+  /** Glue ARNs of the catalog, the database and the mirrored table (plus its `<table>_*` work tables). */
+  public glueArns(options: { readonly includeWorkTables: boolean }): string[] {
+    const stack = Stack.of(this);
+    const arn = (resource: string, resourceName: string) => stack.formatArn({ service: 'glue', resource, resourceName });
+    return [
+      stack.formatArn({ service: 'glue', resource: 'catalog' }),
+      arn('database', this.databaseName),
+      arn('table', `${this.databaseName}/${this.tableName}`),
+      ...(options.includeWorkTables ? [arn('table', `${this.databaseName}/${this.tableName}_*`)] : []),
+    ];
+  }
+
+  /** Read access to the Iceberg table: objects under the warehouse prefix, Glue metadata, the key. */
+  public grantReadTable(grantee: iam.IGrantable): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:GetObject'],
+      resourceArns: [this.objectsArn(this.warehousePrefix)],
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+      resourceArns: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${this.warehousePrefix}/*`, this.warehousePrefix] } },
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartitions'],
+      resourceArns: this.glueArns({ includeWorkTables: false }),
+    });
+    this.encryptionKey?.grantDecrypt(grantee);
+    return grant;
+  }
+}

@@ -1,0 +1,398 @@
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { SparkEngine } from '../engine/spark-engine';
+import { MirrorPlanFunction } from '../mirror-plan-function';
+import { PlanConfig } from './plan';
+import { MirrorStorage } from '../storage/mirror-storage';
+
+/** Settings of the workflow. */
+export interface MirrorWorkflowProps {
+  readonly table: dynamodb.ITable;
+  readonly storage: MirrorStorage;
+  readonly engine: SparkEngine;
+  readonly plan: PlanConfig;
+  readonly removalPolicy: RemovalPolicy;
+  /** How long to wait between two DescribeExport calls. */
+  readonly exportPollInterval?: Duration;
+}
+
+/** How many times one window's export is started again after it FAILED (each with a new token). */
+const EXPORT_ATTEMPTS = 3;
+
+/** DynamoDB errors after which starting an export again with the same ClientToken is safe. */
+const RETRYABLE_EXPORT_ERRORS = [
+  'DynamoDb.LimitExceededException',
+  'DynamoDb.InternalServerErrorException',
+  'DynamoDb.ThrottlingException',
+  'DynamoDb.RequestLimitExceeded',
+];
+
+/**
+ * The state machine that drives the mirror, its plan Lambda and its log group.
+ *
+ * Input `{"mode": "MIRROR"}` (the default) exports and applies; `{"mode": "MAINTAIN"}` runs table
+ * maintenance. Both go through the same single-flight check, so maintenance never overlaps a merge.
+ */
+export class MirrorWorkflow extends Construct {
+  public readonly stateMachine: sfn.StateMachine;
+  public readonly planFunction: lambda.Function;
+  public readonly logGroup: logs.LogGroup;
+  private readonly props: MirrorWorkflowProps;
+
+  constructor(scope: Construct, id: string, props: MirrorWorkflowProps) {
+    super(scope, id);
+    this.props = props;
+    const { storage, table } = props;
+    const stack = Stack.of(this);
+
+    this.planFunction = new MirrorPlanFunction(this, 'PlanFunction', {
+      description: 'dynamo-iceberg-mirror: reads the watermark and plans the export windows',
+      timeout: Duration.minutes(1),
+      memorySize: 256,
+    });
+    this.planFunction.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['glue:GetTable'],
+      resources: storage.glueArns({ includeWorkTables: false }),
+    }));
+    this.planFunction.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObject'],
+      resources: [storage.objectsArn(storage.warehousePrefix)],
+    }));
+    this.planFunction.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['dynamodb:DescribeContinuousBackups'],
+      resources: [table.tableArn],
+    }));
+    storage.encryptionKey?.grantDecrypt(this.planFunction);
+
+    // A fixed name makes the ARN known before the state machine exists: its role may then list
+    // its own executions (single flight) without a dependency cycle.
+    const stateMachineName = Names.uniqueResourceName(this, { maxLength: 80, separator: '-' });
+    const stateMachineArn = stack.formatArn({
+      service: 'states',
+      resource: 'stateMachine',
+      resourceName: stateMachineName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: props.removalPolicy,
+    });
+
+    this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
+      stateMachineName,
+      comment: 'dynamo-iceberg-mirror: DynamoDB point-in-time exports folded into an Iceberg table by Spark on EMR Serverless',
+      definitionBody: sfn.DefinitionBody.fromChainable(this.definition(stateMachineArn)),
+      timeout: Duration.hours(24),
+      tracingEnabled: true,
+      logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
+    });
+
+    // The job creates the Iceberg table in the database: never run before the database exists.
+    this.stateMachine.node.addDependency(storage.database);
+    this.grantWorkflowPermissions();
+  }
+
+  /** The payload of the plan Lambda: static settings of this mirror. */
+  private planPayload(): Record<string, unknown> {
+    const { storage, plan } = this.props;
+    return {
+      'mode.$': '$.mode',
+      'now.$': '$$.Execution.StartTime',
+      'config': {
+        ...plan,
+        glueDatabase: storage.databaseName,
+        glueTable: storage.tableName,
+        mirrorName: `${storage.databaseName}.${storage.tableName}`,
+      },
+    };
+  }
+
+  private definition(stateMachineArn: string): sfn.IChainable {
+    const mirrorMode = new sfn.Pass(this, 'Mirror run', {
+      comment: 'Keeps nothing of the input but the mode.',
+      result: sfn.Result.fromObject({ mode: 'MIRROR', applyArguments: this.props.engine.applyArguments() }),
+    });
+    const maintainMode = new sfn.Pass(this, 'Maintenance run', {
+      result: sfn.Result.fromObject({ mode: 'MAINTAIN' }),
+    });
+
+    const listRunning = new tasks.CallAwsService(this, 'List running executions', {
+      comment: 'Single flight: another running execution of this state machine means this one stops.',
+      service: 'sfn',
+      action: 'listExecutions',
+      parameters: { 'StateMachineArn.$': '$$.StateMachine.Id', 'StatusFilter': 'RUNNING', 'MaxResults': 100 },
+      iamResources: [stateMachineArn],
+      iamAction: 'states:ListExecutions',
+      resultSelector: { 'running.$': 'States.ArrayLength($.Executions)' },
+      resultPath: '$.singleFlight',
+    });
+    listRunning.addRetry({ errors: ['Sfn.SfnException', 'Sfn.ThrottlingException'], interval: Duration.seconds(5), maxAttempts: 3, backoffRate: 2 });
+
+    const anotherRun = new sfn.Succeed(this, 'Another execution is running', {
+      comment: 'Never two merges into one table at once: this execution leaves it to the running one.',
+    });
+
+    const plan = new tasks.LambdaInvoke(this, 'Plan', {
+      lambdaFunction: this.planFunction,
+      payload: sfn.TaskInput.fromObject(this.planPayload()),
+      payloadResponseOnly: true,
+      resultPath: '$.plan',
+    });
+    plan.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(10), maxAttempts: 3, backoffRate: 2 });
+
+    // Spark job runs.
+    const applyJob = this.sparkJob('Apply exports (Spark)', 'apply', '$.job.parts[*][*]');
+    const maintainJob = this.sparkJob('Maintain table (Spark)', 'maintain', undefined);
+    const mirrored = new sfn.Succeed(this, 'Mirrored', { comment: 'The Spark job committed the window(s) and the new watermark.' });
+    const maintained = new sfn.Succeed(this, 'Maintained');
+    const jobArguments = new sfn.Pass(this, 'Job arguments', {
+      comment: 'The apply arguments followed by the export folders, flattened by the job state.',
+      parameters: { 'parts.$': 'States.Array($.applyArguments, $.exports.folders)' },
+      resultPath: '$.job',
+    });
+
+    const applyChain = jobArguments.next(applyJob).next(mirrored);
+
+    // Full export (bootstrap and re-bootstrap).
+    const fullExportFolder = new sfn.Pass(this, 'Full export folder', {
+      parameters: { 'folders.$': `States.Array(${this.folderOf('$.export.started.arn')})` },
+      resultPath: '$.exports',
+    });
+    const fullExport = this.exportLoop('Full export', fullExportFolder.next(applyChain), {
+      prepare: {
+        'token.$': '$.plan.fullExport.clientToken',
+        'attempt': 1,
+      },
+      startParameters: {
+        'ExportType': 'FULL_EXPORT',
+        'ExportTime.$': '$.plan.fullExport.exportTime',
+      },
+    });
+
+    // Incremental exports, one per window, in parallel; the Spark run applies them in window order.
+    const windowFolder = new sfn.Pass(this, 'Window export folder', {
+      parameters: { 'folder.$': this.folderOf('$.export.started.arn') },
+      outputPath: '$.folder',
+    });
+    const windowExport = this.exportLoop('Window export', windowFolder, {
+      prepare: {
+        'token.$': '$.window.clientToken',
+        'attempt': 1,
+      },
+      startParameters: {
+        ExportType: 'INCREMENTAL_EXPORT',
+        IncrementalExportSpecification: {
+          'ExportFromTime.$': '$.window.from',
+          'ExportToTime.$': '$.window.to',
+          'ExportViewType': this.props.plan.exportViewType,
+        },
+      },
+    });
+    const exportWindows = new sfn.Map(this, 'Export windows', {
+      comment: 'Map results keep the order of $.plan.windows.',
+      itemsPath: '$.plan.windows',
+      itemSelector: { 'window.$': '$$.Map.Item.Value' },
+      maxConcurrency: 4,
+      resultSelector: { 'folders.$': '$' },
+      resultPath: '$.exports',
+    });
+    exportWindows.itemProcessor(windowExport);
+
+    const route = new sfn.Choice(this, 'What does the plan say?')
+      .when(sfn.Condition.or(
+        sfn.Condition.stringEquals('$.plan.action', 'BOOTSTRAP'),
+        sfn.Condition.stringEquals('$.plan.action', 'REBOOTSTRAP'),
+      ), fullExport)
+      .when(sfn.Condition.stringEquals('$.plan.action', 'APPLY'), exportWindows.next(applyChain))
+      .when(sfn.Condition.stringEquals('$.plan.action', 'UP_TO_DATE'),
+        new sfn.Succeed(this, 'Up to date', { comment: 'The next window is shorter than the minimum.' }))
+      .when(sfn.Condition.stringEquals('$.plan.action', 'MAINTAIN'), maintainJob.next(maintained))
+      .when(sfn.Condition.stringEquals('$.plan.action', 'NOTHING_TO_MAINTAIN'),
+        new sfn.Succeed(this, 'Nothing to maintain'))
+      .when(sfn.Condition.stringEquals('$.plan.action', 'WAIT_FOR_REBOOTSTRAP'),
+        new sfn.Fail(this, 'Watermark outside the PITR window', { error: 'WatermarkOutsidePitrWindow', causePath: '$.plan.reason' }))
+      .when(sfn.Condition.stringEquals('$.plan.action', 'PITR_DISABLED'),
+        new sfn.Fail(this, 'Point-in-time recovery disabled', { error: 'PointInTimeRecoveryDisabled', causePath: '$.plan.reason' }))
+      .when(sfn.Condition.stringEquals('$.plan.action', 'TABLE_MISMATCH'),
+        new sfn.Fail(this, 'Table mirrors another source', { error: 'TableMismatch', causePath: '$.plan.reason' }))
+      .otherwise(new sfn.Fail(this, 'Unknown plan', { error: 'UnknownPlan', causePath: '$.plan.reason' }));
+
+    const afterMode = listRunning
+      .next(new sfn.Choice(this, 'Another execution running?')
+        .when(sfn.Condition.numberGreaterThan('$.singleFlight.running', 1), anotherRun)
+        .otherwise(plan.next(route)));
+
+    mirrorMode.next(afterMode);
+    maintainMode.next(afterMode);
+    return new sfn.Choice(this, 'Which run?')
+      .when(sfn.Condition.and(
+        sfn.Condition.isPresent('$.mode'),
+        sfn.Condition.stringEquals('$.mode', 'MAINTAIN'),
+      ), maintainMode)
+      .otherwise(mirrorMode);
+  }
+
+  /** The intrinsic expression of an export's folder: `s3://bucket/prefix/AWSDynamoDB/<ExportId>/`. */
+  private folderOf(arnPath: string): string {
+    const { storage } = this.props;
+    return `States.Format('s3://${storage.bucket.bucketName}/${storage.exportPrefix}/AWSDynamoDB/{}/', `
+      + `States.ArrayGetItem(States.StringSplit(${arnPath}, '/'), 3))`;
+  }
+
+  /**
+   * Start an export, poll it until COMPLETED; a FAILED export is started again with the next
+   * attempt number in its ClientToken (a token names one export for 8 hours, failed or not), at most
+   * EXPORT_ATTEMPTS times. API errors are retried with the same token: never a second export.
+   */
+  private exportLoop(name: string, next: sfn.IChainable, options: {
+    prepare: Record<string, unknown>;
+    startParameters: Record<string, unknown>;
+  }): sfn.IChainable {
+    const { storage, table } = this.props;
+    const prepare = new sfn.Pass(this, `${name}: prepare`, {
+      parameters: options.prepare,
+      resultPath: '$.export',
+    });
+    const encryption: Record<string, unknown> = storage.encryptionKey
+      ? { S3SseAlgorithm: 'KMS', S3SseKmsKeyId: storage.encryptionKey.keyArn }
+      : { S3SseAlgorithm: 'AES256' };
+    const start = new tasks.CallAwsService(this, `${name}: start`, {
+      service: 'dynamodb',
+      action: 'exportTableToPointInTime',
+      parameters: {
+        'TableArn': table.tableArn,
+        'S3Bucket': storage.bucket.bucketName,
+        'S3Prefix': storage.exportPrefix,
+        'ExportFormat': 'DYNAMODB_JSON',
+        'ClientToken.$': "States.Format('{}-{}', $.export.token, $.export.attempt)",
+        ...encryption,
+        ...options.startParameters,
+      },
+      iamResources: [table.tableArn],
+      iamAction: 'dynamodb:ExportTableToPointInTime',
+      resultSelector: { 'arn.$': '$.ExportDescription.ExportArn' },
+      resultPath: '$.export.started',
+    });
+    start.addRetry({ errors: RETRYABLE_EXPORT_ERRORS, interval: Duration.seconds(30), maxAttempts: 5, backoffRate: 2 });
+    start.addCatch(new sfn.Fail(this, `${name}: cannot start`, {
+      error: 'ExportNotStarted',
+      causePath: '$.error.Cause',
+    }), { errors: ['DynamoDb.PointInTimeRecoveryUnavailableException', 'DynamoDb.InvalidExportTimeException', 'DynamoDb.TableNotFoundException'], resultPath: '$.error' });
+
+    const wait = new sfn.Wait(this, `${name}: wait`, {
+      time: sfn.WaitTime.duration(this.props.exportPollInterval ?? Duration.minutes(2)),
+    });
+    const describe = new tasks.CallAwsService(this, `${name}: describe`, {
+      service: 'dynamodb',
+      action: 'describeExport',
+      parameters: { 'ExportArn.$': '$.export.started.arn' },
+      iamResources: [`${table.tableArn}/export/*`],
+      iamAction: 'dynamodb:DescribeExport',
+      resultSelector: { 'status.$': '$.ExportDescription.ExportStatus' },
+      resultPath: '$.export.described',
+    });
+    describe.addRetry({ errors: RETRYABLE_EXPORT_ERRORS, interval: Duration.seconds(10), maxAttempts: 5, backoffRate: 2 });
+
+    const again = new sfn.Pass(this, `${name}: next attempt`, {
+      parameters: {
+        'token.$': '$.export.token',
+        'attempt.$': 'States.MathAdd($.export.attempt, 1)',
+      },
+      resultPath: '$.export',
+    });
+    const failed = new sfn.Fail(this, `${name}: failed`, {
+      error: 'ExportFailed',
+      cause: `The export FAILED ${EXPORT_ATTEMPTS} times; the watermark is unchanged.`,
+    });
+    prepare.next(start).next(wait).next(describe).next(new sfn.Choice(this, `${name}: done?`)
+      .when(sfn.Condition.stringEquals('$.export.described.status', 'COMPLETED'), next)
+      .when(sfn.Condition.stringEquals('$.export.described.status', 'FAILED'),
+        new sfn.Choice(this, `${name}: attempts left?`)
+          .when(sfn.Condition.numberLessThan('$.export.attempt', EXPORT_ATTEMPTS), again.next(start))
+          .otherwise(failed))
+      .otherwise(wait));
+    return prepare;
+  }
+
+  /** An EMR Serverless job run of the Spark job, waited for (`.sync`). */
+  private sparkJob(name: string, kind: 'apply' | 'maintain', argumentsPath: string | undefined): sfn.CustomState {
+    const { storage, engine } = this.props;
+    const args: Record<string, unknown> = argumentsPath
+      ? { 'EntryPointArguments.$': argumentsPath }
+      : { EntryPointArguments: engine.maintainArguments() };
+    const job = new sfn.CustomState(this, name, {
+      stateJson: {
+        Type: 'Task',
+        Resource: `arn:${Stack.of(this).partition}:states:::emr-serverless:startJobRun.sync`,
+        Parameters: {
+          'ApplicationId': engine.application.attrApplicationId,
+          'ExecutionRoleArn': engine.jobRole.roleArn,
+          'Name.$': `States.Format('{}-${kind}', $$.Execution.Name)`,
+          'ClientToken.$': 'States.UUID()',
+          'JobDriver': {
+            SparkSubmit: {
+              EntryPoint: engine.entryPoint.s3ObjectUrl,
+              ...args,
+              SparkSubmitParameters: engine.sparkSubmitParameters,
+            },
+          },
+          'ConfigurationOverrides': {
+            MonitoringConfiguration: {
+              S3MonitoringConfiguration: {
+                LogUri: storage.logUri,
+                ...(storage.encryptionKey ? { EncryptionKeyArn: storage.encryptionKey.keyArn } : {}),
+              },
+            },
+          },
+        },
+        ResultSelector: { 'jobRunId.$': '$.JobRunId', 'state.$': '$.JobRun.State' },
+        ResultPath: '$.jobRun',
+      },
+    });
+    // A job that failed is tried once more (the apply is idempotent); then the execution fails and
+    // the next scheduled run starts again from the unchanged watermark.
+    job.addRetry({ errors: ['States.TaskFailed'], interval: Duration.minutes(2), maxAttempts: 1, backoffRate: 2 });
+    return job;
+  }
+
+  /** IAM the custom EMR Serverless state and the export S3 writes need (documented by Step Functions and DynamoDB). */
+  private grantWorkflowPermissions(): void {
+    const { storage, engine } = this.props;
+    const stack = Stack.of(this);
+    const role = this.stateMachine.role;
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'StartSparkJobRuns',
+      actions: ['emr-serverless:StartJobRun'],
+      resources: [engine.application.attrArn],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'WatchSparkJobRuns',
+      actions: ['emr-serverless:GetJobRun', 'emr-serverless:CancelJobRun'],
+      resources: [engine.jobRunsArn],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'PassJobRole',
+      actions: ['iam:PassRole'],
+      resources: [engine.jobRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'emr-serverless.amazonaws.com' } },
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'SyncEventsRule',
+      actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+      resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForEMRServerlessJobRule' })],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'WriteExports',
+      actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:PutObjectAcl'],
+      resources: [storage.objectsArn(storage.exportPrefix)],
+    }));
+    storage.encryptionKey?.grantEncryptDecrypt(role);
+  }
+}

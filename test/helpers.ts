@@ -1,0 +1,58 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import { DynamoIcebergMirror, DynamoIcebergMirrorProps } from '../src';
+
+/** A stack in a fixed account and region. */
+export function newStack(): Stack {
+  return new Stack(new App(), 'TestStack', { env: { account: '123456789012', region: 'eu-north-1' } });
+}
+
+/** A table with a partition and a sort key and point-in-time recovery on. */
+export function ordersTable(stack: Stack, options: { pitr?: boolean; sortKey?: boolean } = {}): dynamodb.Table {
+  return new dynamodb.Table(stack, 'Orders', {
+    partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    sortKey: options.sortKey === false ? undefined : { name: 'sk', type: dynamodb.AttributeType.STRING },
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: options.pitr ?? true },
+  });
+}
+
+/** A stack with one mirror of `ordersTable`, plus its template. */
+export function mirrorStack(props: Partial<DynamoIcebergMirrorProps> = {}) {
+  const stack = newStack();
+  const table = ordersTable(stack);
+  const mirror = new DynamoIcebergMirror(stack, 'OrdersMirror', { table, ...props });
+  return { stack, table, mirror, template: Template.fromStack(stack) };
+}
+
+/** The state machine definition as a JSON object, with CloudFormation references rendered as `<Ref>`. */
+export function definitionOf(template: Template): any {
+  const machines = template.findResources('AWS::StepFunctions::StateMachine');
+  const [machine] = Object.values(machines);
+  const body = machine.Properties.DefinitionString;
+  const render = (part: unknown): string => {
+    if (typeof part === 'string') {
+      return part;
+    }
+    const value = part as Record<string, any>;
+    if (value.Ref) {
+      return `<${value.Ref}>`;
+    }
+    if (value['Fn::GetAtt']) {
+      return `<${value['Fn::GetAtt'].join('.')}>`;
+    }
+    if (value['Fn::Join']) {
+      return value['Fn::Join'][1].map(render).join(value['Fn::Join'][0]);
+    }
+    return JSON.stringify(value);
+  };
+  return JSON.parse(render(body));
+}
+
+/** All IAM statements of a policy resource whose logical id contains `name`. */
+export function statementsOf(template: Template, name: string): any[] {
+  const policies = template.findResources('AWS::IAM::Policy');
+  return Object.entries(policies)
+    .filter(([id]) => id.includes(name))
+    .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
+}
