@@ -1,0 +1,436 @@
+/**
+ * The synthesized state machine definition, executed by a real local Step Functions interpreter
+ * (aws-local-stepfunctions), with every AWS call answered by an in-memory fake of DynamoDB exports,
+ * the Iceberg table's watermark and the Spark job. The plan state runs the real plan handler.
+ */
+import { DescribeContinuousBackupsCommand } from '@aws-sdk/client-dynamodb';
+import { GetTableCommand } from '@aws-sdk/client-glue';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { Template } from 'aws-cdk-lib/assertions';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { RebootstrapPolicy } from '../../src';
+import { makePlanHandler, PlanClients, PlanEvent, TABLE_ARN_PROPERTY, WATERMARK_PROPERTY } from '../../src/mirror-plan.lambda';
+import { exportClientToken } from '../../src/workflow/plan';
+import { definitionOf, mirrorStack } from '../helpers';
+
+// aws-local-stepfunctions 3 uses Promise.withResolvers (Node >= 22); Node 20 needs this polyfill.
+if (typeof (Promise as any).withResolvers !== 'function') {
+  (Promise as any).withResolvers = function withResolvers<T>() {
+    let resolve!: (value: T) => void;
+    let reject!: (reason?: unknown) => void;
+    const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
+    return { promise, resolve, reject };
+  };
+}
+
+const NOW = '2026-01-15T12:00:00.000Z';
+const STATE_MACHINE_ARN = 'arn:aws:states:eu-north-1:123456789012:stateMachine:mirror';
+
+interface FakeExport {
+  readonly arn: string;
+  readonly id: string;
+  readonly token: string;
+  readonly params: any;
+  readonly outcome: 'COMPLETED' | 'FAILED';
+  polls: number;
+}
+
+/** DynamoDB, Glue/S3 (the Iceberg table's properties) and EMR Serverless, in memory. */
+class FakeAws {
+  /** Executions of the state machine RUNNING, this one included. */
+  public running = 1;
+  /** The Iceberg table: undefined until the first successful bootstrap. */
+  public table?: Record<string, string>;
+  public pitr = { enabled: true, earliest: new Date('2026-01-01T00:00:00Z'), latest: new Date('2026-01-15T11:59:00Z') };
+  /** Outcomes of the next exports started, in order; COMPLETED when empty. */
+  public exportOutcomes: Array<'COMPLETED' | 'FAILED'> = [];
+  /** Errors the next export start calls throw, in order. */
+  public startErrors: string[] = [];
+  /** How many Spark runs fail before one succeeds. */
+  public sparkFailures = 0;
+
+  public readonly calls: Array<{ state: string; input: any }> = [];
+  public readonly exports: FakeExport[] = [];
+  public readonly jobs: string[][] = [];
+  private sourceTableArn = '';
+
+  public calledStates(): string[] {
+    return this.calls.map((c) => c.state);
+  }
+
+  public exportStarts(): any[] {
+    return this.calls.filter((c) => c.state.endsWith('export: start')).map((c) => c.input);
+  }
+
+  private planClients(): PlanClients {
+    const send = async (command: unknown): Promise<any> => {
+      if (command instanceof GetTableCommand) {
+        if (!this.table) {
+          throw Object.assign(new Error('Table not found'), { name: 'EntityNotFoundException' });
+        }
+        return { Table: { Parameters: { metadata_location: 's3://bucket/warehouse/db.db/t/metadata/v1.metadata.json' } } };
+      }
+      if (command instanceof GetObjectCommand) {
+        const body = Buffer.from(JSON.stringify({ 'format-version': 2, 'properties': this.table }));
+        return { Body: { transformToByteArray: async () => new Uint8Array(body) } };
+      }
+      if (command instanceof DescribeContinuousBackupsCommand) {
+        return {
+          ContinuousBackupsDescription: {
+            PointInTimeRecoveryDescription: {
+              PointInTimeRecoveryStatus: this.pitr.enabled ? 'ENABLED' : 'DISABLED',
+              EarliestRestorableDateTime: this.pitr.earliest,
+              LatestRestorableDateTime: this.pitr.latest,
+            },
+          },
+        };
+      }
+      throw new Error(`unexpected command ${String(command)}`);
+    };
+    return { glue: { send } as any, s3: { send } as any, dynamodb: { send } as any, log: () => undefined };
+  }
+
+  private startExport(input: any) {
+    const error = this.startErrors.shift();
+    if (error) {
+      throw Object.assign(new Error(`${error} (fake)`), { name: error });
+    }
+    const known = this.exports.find((e) => e.token === input.ClientToken);
+    const exp = known ?? (() => {
+      const id = `0${Date.parse(NOW) + this.exports.length}-${(0xabc00000 + this.exports.length).toString(16)}`;
+      const created: FakeExport = {
+        // A real export ARN: the source table's ARN (a CloudFormation reference in this definition) plus /export/<id>.
+        arn: `arn:aws:dynamodb:eu-north-1:123456789012:table/orders/export/${id}`,
+        id,
+        token: input.ClientToken,
+        params: input,
+        outcome: this.exportOutcomes.shift() ?? 'COMPLETED',
+        polls: 0,
+      };
+      this.exports.push(created);
+      return created;
+    })();
+    return { ExportDescription: { ExportArn: exp.arn, ExportStatus: 'IN_PROGRESS' } };
+  }
+
+  private describeExport(input: any) {
+    const exp = this.exports.find((e) => e.arn === input.ExportArn)!;
+    exp.polls += 1;
+    return { ExportDescription: { ExportArn: exp.arn, ExportStatus: exp.polls < 2 ? 'IN_PROGRESS' : exp.outcome } };
+  }
+
+  /** The Spark job's contract: windows applied in order while start <= W < end; a full export replaces. */
+  private runSpark(input: any) {
+    const args: string[] = input.JobDriver.SparkSubmit.EntryPointArguments;
+    this.jobs.push(args);
+    if (this.sparkFailures > 0) {
+      this.sparkFailures -= 1;
+      throw Object.assign(new Error('Job run failed: rejected input'), { name: 'States.TaskFailed' });
+    }
+    const folders = args.filter((a) => a.startsWith('s3://') && a.includes('/AWSDynamoDB/'));
+    let watermark = this.table?.[WATERMARK_PROPERTY];
+    for (const folder of folders) {
+      const id = folder.split('/').slice(-2)[0];
+      const exp = this.exports.find((e) => e.id === id);
+      if (!exp || exp.outcome !== 'COMPLETED') {
+        throw Object.assign(new Error(`no completed export in ${folder}`), { name: 'States.TaskFailed' });
+      }
+      if (exp.params.ExportType === 'FULL_EXPORT') {
+        watermark = new Date(exp.params.ExportTime).toISOString();
+      } else {
+        const { ExportFromTime: from, ExportToTime: to } = exp.params.IncrementalExportSpecification;
+        const w = Date.parse(watermark!);
+        if (Date.parse(from) > w) {
+          throw Object.assign(new Error(`gap: window starts ${from} after watermark ${watermark}`), { name: 'States.TaskFailed' });
+        }
+        if (w < Date.parse(to)) {
+          watermark = new Date(to).toISOString();
+        }
+      }
+    }
+    this.table = { [WATERMARK_PROPERTY]: watermark!, [TABLE_ARN_PROPERTY]: this.sourceTableArn };
+    return { JobRunId: `jr-${this.jobs.length}`, JobRun: { State: 'SUCCESS' } };
+  }
+
+  public handlers(): Record<string, (input: any) => Promise<any>> {
+    const record = (state: string, fn: (input: any) => any) => async (input: any) => {
+      this.calls.push({ state, input: JSON.parse(JSON.stringify(input)) });
+      return fn(input);
+    };
+    const plan = makePlanHandler(this.planClients());
+    return {
+      'List running executions': record('List running executions', () => ({
+        Executions: Array.from({ length: this.running }, (_, i) => ({ name: `run-${i}`, status: 'RUNNING' })),
+      })),
+      'Plan': record('Plan', (input: PlanEvent) => {
+        this.sourceTableArn = input.config.tableArn;
+        return plan(input);
+      }),
+      'Full export: start': record('Full export: start', (i) => this.startExport(i)),
+      'Window export: start': record('Window export: start', (i) => this.startExport(i)),
+      'Full export: describe': record('Full export: describe', (i) => this.describeExport(i)),
+      'Window export: describe': record('Window export: describe', (i) => this.describeExport(i)),
+      'Apply exports (Spark)': record('Apply exports (Spark)', (i) => this.runSpark(i)),
+      'Maintain table (Spark)': record('Maintain table (Spark)', (i) => {
+        this.jobs.push(i.JobDriver.SparkSubmit.EntryPointArguments);
+        return { JobRunId: 'jr-m', JobRun: { State: 'SUCCESS' } };
+      }),
+    };
+  }
+}
+
+function zeroEach(definition: any, type: string): Record<string, number> {
+  const names: Record<string, number> = {};
+  const visit = (states: Record<string, any>) => {
+    for (const [name, state] of Object.entries(states)) {
+      if (state.Type === type || (type === 'Retry' && state.Retry)) {
+        names[name] = 0;
+      }
+      if (state.ItemProcessor) {
+        visit(state.ItemProcessor.States);
+      }
+    }
+  };
+  visit(definition.States);
+  return names;
+}
+
+const definitions = new Map<RebootstrapPolicy, any>();
+function definitionFor(policy: RebootstrapPolicy): any {
+  if (!definitions.has(policy)) {
+    const { template } = mirrorStack({ rebootstrapPolicy: policy });
+    definitions.set(policy, definitionOf(template as Template));
+  }
+  return definitions.get(policy);
+}
+
+async function execute(fake: FakeAws, input: unknown = { mode: 'MIRROR' }, policy = RebootstrapPolicy.AUTOMATIC) {
+  const definition = definitionFor(policy);
+  const machine = new StateMachine(definition, { validationOptions: { checkArn: false, checkPaths: false } });
+  const execution = machine.run(input, {
+    overrides: {
+      taskResourceLocalHandlers: fake.handlers(),
+      waitTimeOverrides: zeroEach(definition, 'Wait'),
+      retryIntervalOverrides: zeroEach(definition, 'Retry'),
+    },
+    context: {
+      Execution: { Id: `${STATE_MACHINE_ARN}:exec-1`, Name: 'exec-1', Input: input, StartTime: NOW },
+      StateMachine: { Id: STATE_MACHINE_ARN, Name: 'mirror' },
+    },
+  });
+  return execution.result;
+}
+
+async function executionError(fake: FakeAws, input: unknown = { mode: 'MIRROR' }, policy = RebootstrapPolicy.AUTOMATIC) {
+  try {
+    await execute(fake, input, policy);
+  } catch (error) {
+    const cause = (error as { cause?: { name?: string; message?: string } }).cause;
+    return { name: cause?.name, message: cause?.message };
+  }
+  throw new Error('the execution succeeded');
+}
+
+function withWatermark(fake: FakeAws, watermark: string): FakeAws {
+  fake.table = { [WATERMARK_PROPERTY]: watermark, [TABLE_ARN_PROPERTY]: '<OrdersA9B65338.Arn>' };
+  return fake;
+}
+
+const TABLE_ARN = '<OrdersA9B65338.Arn>';
+const folderOf = (exp: FakeExport) => expect.stringMatching(new RegExp(`^s3://<OrdersMirrorStorageBucket\\w+>/exports/AWSDynamoDB/${exp.id}/$`));
+
+jest.setTimeout(60_000);
+
+// The interpreter sets $$.Execution.StartTime from the clock: fake the clock (Date only, timers stay real).
+beforeEach(() => {
+  jest.useFakeTimers({
+    now: new Date(NOW),
+    doNotFake: [
+      'hrtime', 'nextTick', 'performance', 'queueMicrotask', 'requestAnimationFrame', 'cancelAnimationFrame',
+      'requestIdleCallback', 'cancelIdleCallback', 'setImmediate', 'clearImmediate', 'setInterval',
+      'clearInterval', 'setTimeout', 'clearTimeout',
+    ],
+  });
+});
+afterEach(() => {
+  jest.useRealTimers();
+});
+
+describe('state machine on a local interpreter', () => {
+  test('first run: full export at a whole second, wait until COMPLETED, bootstrap job', async () => {
+    // GIVEN no Iceberg table
+    const fake = new FakeAws();
+    // WHEN
+    await execute(fake);
+    // THEN
+    expect(fake.calledStates()).toEqual([
+      'List running executions', 'Plan',
+      'Full export: start', 'Full export: describe', 'Full export: describe',
+      'Apply exports (Spark)',
+    ]);
+    const [start] = fake.exportStarts();
+    expect(start).toEqual({
+      TableArn: TABLE_ARN,
+      S3Bucket: expect.stringMatching(/^<OrdersMirrorStorageBucket\w+>$/),
+      S3Prefix: 'exports',
+      ExportFormat: 'DYNAMODB_JSON',
+      S3SseAlgorithm: 'AES256',
+      ExportType: 'FULL_EXPORT',
+      ExportTime: '2026-01-15T11:55:00Z',
+      ClientToken: `${exportClientToken([TABLE_ARN, 'FULL_EXPORT', '2026-01-15T11:55:00Z'])}-1`,
+    });
+    const [args] = fake.jobs;
+    expect(args.slice(0, 3)).toEqual(['apply', '--catalog', 'glue']);
+    expect(args.slice(-1)).toEqual([folderOf(fake.exports[0])]);
+    expect(fake.table?.[WATERMARK_PROPERTY]).toBe('2026-01-15T11:55:00.000Z');
+  });
+
+  test('steady state: one window from the watermark, one Spark run', async () => {
+    const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
+    await execute(fake);
+    expect(fake.calledStates()).toEqual([
+      'List running executions', 'Plan',
+      'Window export: start', 'Window export: describe', 'Window export: describe',
+      'Apply exports (Spark)',
+    ]);
+    expect(fake.exportStarts()[0]).toEqual(expect.objectContaining({
+      ExportType: 'INCREMENTAL_EXPORT',
+      IncrementalExportSpecification: {
+        ExportFromTime: '2026-01-15T10:00:00Z',
+        ExportToTime: '2026-01-15T11:55:00Z',
+        ExportViewType: 'NEW_IMAGE',
+      },
+      ClientToken: `${exportClientToken([TABLE_ARN, 'INCREMENTAL_EXPORT', '2026-01-15T10:00:00Z', '2026-01-15T11:55:00Z', 'NEW_IMAGE'])}-1`,
+    }));
+    expect(fake.jobs).toHaveLength(1);
+    expect(fake.jobs[0].slice(-1)).toEqual([folderOf(fake.exports[0])]);
+    expect(fake.table?.[WATERMARK_PROPERTY]).toBe('2026-01-15T11:55:00.000Z');
+  });
+
+  test('nothing to do: a window shorter than 15 minutes starts no export and no job', async () => {
+    const fake = withWatermark(new FakeAws(), '2026-01-15T11:45:00.000Z');
+    const output = await execute(fake);
+    expect(fake.calledStates()).toEqual(['List running executions', 'Plan']);
+    expect(output.plan.action).toBe('UP_TO_DATE');
+    expect(fake.table?.[WATERMARK_PROPERTY]).toBe('2026-01-15T11:45:00.000Z');
+  });
+
+  test('catch-up over 30 hours: two chained windows, one Spark run applying both in order', async () => {
+    const fake = withWatermark(new FakeAws(), '2026-01-14T06:00:00.000Z');
+    await execute(fake);
+    const windows = fake.exportStarts().map((s) => s.IncrementalExportSpecification);
+    expect(windows).toEqual([
+      { ExportFromTime: '2026-01-14T06:00:00Z', ExportToTime: '2026-01-15T06:00:00Z', ExportViewType: 'NEW_IMAGE' },
+      { ExportFromTime: '2026-01-15T06:00:00Z', ExportToTime: '2026-01-15T11:55:00Z', ExportViewType: 'NEW_IMAGE' },
+    ]);
+    expect(fake.jobs).toHaveLength(1);
+    const byWindow = [...fake.exports].sort((a, b) =>
+      a.params.IncrementalExportSpecification.ExportFromTime.localeCompare(b.params.IncrementalExportSpecification.ExportFromTime));
+    expect(fake.jobs[0].slice(-2)).toEqual(byWindow.map(folderOf));
+    expect(fake.table?.[WATERMARK_PROPERTY]).toBe('2026-01-15T11:55:00.000Z');
+  });
+
+  test('export API error retried with the same ClientToken; a FAILED export started again with the next attempt', async () => {
+    // GIVEN the first start is throttled and the first export then FAILS
+    const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
+    fake.startErrors = ['DynamoDb.LimitExceededException'];
+    fake.exportOutcomes = ['FAILED'];
+    // WHEN
+    await execute(fake);
+    // THEN
+    const token = exportClientToken([TABLE_ARN, 'INCREMENTAL_EXPORT', '2026-01-15T10:00:00Z', '2026-01-15T11:55:00Z', 'NEW_IMAGE']);
+    expect(fake.exportStarts().map((s) => s.ClientToken)).toEqual([`${token}-1`, `${token}-1`, `${token}-2`]);
+    expect(fake.exports.map((e) => e.outcome)).toEqual(['FAILED', 'COMPLETED']);
+    expect(fake.jobs[0].slice(-1)).toEqual([folderOf(fake.exports[1])]);
+    expect(fake.table?.[WATERMARK_PROPERTY]).toBe('2026-01-15T11:55:00.000Z');
+  });
+
+  test('an export that FAILS every attempt fails the execution with the watermark unchanged', async () => {
+    const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
+    fake.exportOutcomes = ['FAILED', 'FAILED', 'FAILED'];
+    const error = await executionError(fake);
+    expect(error.name).toBe('ExportFailed');
+    expect(fake.exportStarts()).toHaveLength(3);
+    expect(fake.jobs).toHaveLength(0);
+    expect(fake.table?.[WATERMARK_PROPERTY]).toBe('2026-01-15T10:00:00.000Z');
+  });
+
+  test('Spark job failed: retried once, then the execution fails; the next run reuses the same export', async () => {
+    // GIVEN a Spark job that fails twice
+    const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
+    fake.sparkFailures = 2;
+    // WHEN
+    const error = await executionError(fake);
+    // THEN the execution failed (the failure alarm counts it) and the watermark did not move
+    expect(error.name).toBe('States.TaskFailed');
+    expect(fake.jobs).toHaveLength(2);
+    expect(fake.table?.[WATERMARK_PROPERTY]).toBe('2026-01-15T10:00:00.000Z');
+    // WHEN the next scheduled run comes
+    await execute(fake);
+    // THEN it plans the same window, gets the same export back through its ClientToken, and applies it
+    expect(fake.exports).toHaveLength(1);
+    const tokens = fake.exportStarts().map((s) => s.ClientToken);
+    expect(tokens[0]).toBe(tokens[1]);
+    expect(fake.table?.[WATERMARK_PROPERTY]).toBe('2026-01-15T11:55:00.000Z');
+  });
+
+  test('watermark older than the PITR window, AUTOMATIC: re-bootstrap from a new full export', async () => {
+    const fake = withWatermark(new FakeAws(), '2025-12-01T00:00:00.000Z');
+    const output = await execute(fake);
+    expect(output.plan.action).toBe('REBOOTSTRAP');
+    expect(output.plan.reason).toContain('older than the earliest restorable time');
+    expect(fake.exportStarts().map((s) => s.ExportType)).toEqual(['FULL_EXPORT']);
+    expect(fake.table?.[WATERMARK_PROPERTY]).toBe('2026-01-15T11:55:00.000Z');
+  });
+
+  test('watermark older than the PITR window, ALARM_AND_WAIT: the execution fails and nothing is exported', async () => {
+    const fake = withWatermark(new FakeAws(), '2025-12-01T00:00:00.000Z');
+    const error = await executionError(fake, { mode: 'MIRROR' }, RebootstrapPolicy.ALARM_AND_WAIT);
+    expect(error.name).toBe('WatermarkOutsidePitrWindow');
+    expect(fake.calledStates()).toEqual(['List running executions', 'Plan']);
+    expect(fake.table?.[WATERMARK_PROPERTY]).toBe('2025-12-01T00:00:00.000Z');
+  });
+
+  test('a second execution while one runs exits cleanly without planning', async () => {
+    const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
+    fake.running = 2;
+    const output = await execute(fake);
+    expect(fake.calledStates()).toEqual(['List running executions']);
+    expect(fake.calls[0].input).toEqual({ StateMachineArn: STATE_MACHINE_ARN, StatusFilter: 'RUNNING', MaxResults: 100 });
+    expect(output.singleFlight).toEqual({ running: 2 });
+  });
+
+  test('point-in-time recovery disabled: a clear failure', async () => {
+    const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
+    fake.pitr.enabled = false;
+    const error = await executionError(fake);
+    expect(error.name).toBe('PointInTimeRecoveryDisabled');
+    expect(error.message).toContain('Point-in-time recovery is not enabled');
+  });
+
+  test('maintenance run: single-flight, then the maintain job', async () => {
+    const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
+    await execute(fake, { mode: 'MAINTAIN' });
+    expect(fake.calledStates()).toEqual(['List running executions', 'Plan', 'Maintain table (Spark)']);
+    expect(fake.calls[1].input.mode).toBe('MAINTAIN');
+    expect(fake.jobs[0]).toEqual([
+      'maintain', '--catalog', 'glue',
+      '--warehouse', expect.stringMatching(/\/warehouse$/),
+      '--table', expect.stringMatching(/\.orders_mirror$/),
+    ]);
+  });
+
+  test('maintenance before the first bootstrap does nothing', async () => {
+    const fake = new FakeAws();
+    const output = await execute(fake, { mode: 'MAINTAIN' });
+    expect(output.plan.action).toBe('NOTHING_TO_MAINTAIN');
+    expect(fake.jobs).toHaveLength(0);
+  });
+
+  test('a manual start with an empty input is a mirror run', async () => {
+    const fake = withWatermark(new FakeAws(), '2026-01-15T11:45:00.000Z');
+    const output = await execute(fake, {});
+    expect(output.mode).toBe('MIRROR');
+    expect(output.plan.action).toBe('UP_TO_DATE');
+  });
+});
