@@ -1,6 +1,6 @@
 """The mirror reader's reverse conversion and the diff: equal things pass, each kind of
 difference fails with a message naming the key and attribute."""
-import base64
+
 import json
 import sys
 from decimal import Decimal
@@ -9,9 +9,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import pytest
-
-from support.compare import (RowMeta, assert_mirror_matches, assert_write_ts, diff_items,
-                             expected_export_ids, expected_write_ts, item_from_row)
+from support.compare import (
+    RowMeta,
+    assert_mirror_matches,
+    assert_write_ts,
+    diff_items,
+    expected_export_ids,
+    expected_write_ts,
+    item_from_row,
+)
 from support.simulated_table import SimulatedTable, key_of
 
 T = 1_768_385_930_622_000
@@ -31,24 +37,50 @@ COLUMNS = [
     {"attribute": "tags", "column": "tags", "type": {"kind": "set", "element": S}},
     {"attribute": "nums", "column": "nums", "type": {"kind": "set", "element": LONG}},
     {"attribute": "scores", "column": "scores", "type": {"kind": "list", "element": DEC2}},
-    {"attribute": "addr", "column": "addr", "type": {"kind": "struct", "fields": [
-        {"key": "street", "name": "street", "type": S},
-        {"key": "No.", "name": "no_", "type": LONG},
-        {"key": "geo", "name": "geo", "type": {"kind": "struct", "fields": [
-            {"key": "lat", "name": "lat", "type": DEC2}]}}]}},
+    {
+        "attribute": "addr",
+        "column": "addr",
+        "type": {
+            "kind": "struct",
+            "fields": [
+                {"key": "street", "name": "street", "type": S},
+                {"key": "No.", "name": "no_", "type": LONG},
+                {
+                    "key": "geo",
+                    "name": "geo",
+                    "type": {"kind": "struct", "fields": [{"key": "lat", "name": "lat", "type": DEC2}]},
+                },
+            ],
+        },
+    },
     {"attribute": "attrs", "column": "attrs", "type": {"kind": "map"}},
     {"attribute": "mixed", "column": "mixed", "type": {"kind": "json"}},
 ]
 
 ITEM = {
-    "pk": {"S": "k1"}, "Name": {"S": "Upper"}, "name": {"S": "lower"}, "qty": {"N": "-9223372036854775808"},
-    "price": {"N": "12.5"}, "ratio": {"N": "0.1"}, "huge": {"N": "1E+125"}, "blob": {"B": "AAEC"},
-    "ok": {"BOOL": False}, "tags": {"SS": ["b", "a"]}, "nums": {"NS": ["3", "1"]},
+    "pk": {"S": "k1"},
+    "Name": {"S": "Upper"},
+    "name": {"S": "lower"},
+    "qty": {"N": "-9223372036854775808"},
+    "price": {"N": "12.5"},
+    "ratio": {"N": "0.1"},
+    "huge": {"N": "1E+125"},
+    "blob": {"B": "AAEC"},
+    "ok": {"BOOL": False},
+    "tags": {"SS": ["b", "a"]},
+    "nums": {"NS": ["3", "1"]},
     "scores": {"L": [{"N": "1.25"}, {"NULL": True}]},
     "addr": {"M": {"street": {"S": "Main"}, "No.": {"NULL": True}, "geo": {"M": {"lat": {"N": "1.5"}}}}},
     "attrs": {"M": {"color": {"S": "red"}, "n": {"N": "1.50"}, "none": {"NULL": True}, "set": {"NS": ["2", "1"]}}},
-    "mixed": {"L": [{"S": "x"}, {"N": "12345678901234567890123456789012345678"}, {"B": "AAE="},
-                    {"M": {"a": {"BOOL": True}}}, {"BS": ["AQ==", "Ag=="]}]},
+    "mixed": {
+        "L": [
+            {"S": "x"},
+            {"N": "12345678901234567890123456789012345678"},
+            {"B": "AAE="},
+            {"M": {"a": {"BOOL": True}}},
+            {"BS": ["AQ==", "Ag=="]},
+        ]
+    },
     "nulled": {"NULL": True},
     "_unmapped": {"S": "an attribute literally named _unmapped"},
     "odd": {"N": "1E-130"},
@@ -57,7 +89,7 @@ ITEM = {
 
 def plain(typed):
     """Test's own forward PLAIN JSON text encoder (numbers keep their digits)."""
-    (tag, v), = typed.items()
+    ((tag, v),) = typed.items()
     if tag in ("S", "B"):
         return json.dumps(v)
     if tag == "BOOL":
@@ -78,9 +110,18 @@ def plain(typed):
 def row_for(item):
     """What a correct job would write for ITEM (hand-made, not derived from compare.py)."""
     return {
-        "pk": "k1", "name_1": "Upper", "name": "lower", "qty": -9223372036854775808,
-        "price": Decimal("12.50"), "ratio": 0.1, "huge": "1E+125", "blob": bytearray(b"\x00\x01\x02"),
-        "ok": False, "tags": ["a", "b"], "nums": [1, 3], "scores": [Decimal("1.25"), None],
+        "pk": "k1",
+        "name_1": "Upper",
+        "name": "lower",
+        "qty": -9223372036854775808,
+        "price": Decimal("12.50"),
+        "ratio": 0.1,
+        "huge": "1E+125",
+        "blob": bytearray(b"\x00\x01\x02"),
+        "ok": False,
+        "tags": ["a", "b"],
+        "nums": [1, 3],
+        "scores": [Decimal("1.25"), None],
         "addr": {"street": "Main", "no_": None, "geo": {"lat": Decimal("1.50")}},
         "attrs": {k: plain(v) for k, v in item["attrs"]["M"].items()},
         "mixed": plain(item["mixed"]),
@@ -112,24 +153,27 @@ def test_double_needs_loose_comparison():
         assert_mirror_matches(rebuilt(row), expected(), double_attributes={"ratio"})
 
 
-@pytest.mark.parametrize("column, value, fragment", [
-    ("price", Decimal("12.51"), "'price'"),
-    ("qty", None, "'qty': missing in mirror"),
-    ("name", "LOWER", "'name'"),
-    ("tags", ["a"], "'tags'"),
-    ("nums", [1, 3, 4], "'nums'"),
-    ("scores", [Decimal("1.25"), Decimal("0")], "'scores'[1]"),
-    ("blob", bytearray(b"\x00\x01"), "'blob'"),
-    ("ok", True, "'ok'"),
-    ("huge", "1E+124", "'huge'"),
-    ("addr", {"street": "Main", "no_": 5, "geo": {"lat": Decimal("1.5")}}, "'addr'.'No.': type differs"),
-    ("addr", {"street": "Main", "no_": None, "geo": {"lat": None}}, "'lat': missing"),
-    ("attrs", {"color": '"red"', "n": "1.5", "none": "null", "set": "[1,3]"}, "'set'"),
-    ("attrs", {"color": '"red"', "n": "1.5", "set": "[1,2]"}, "'none': (plain JSON) missing"),
-    ("attrs", {"color": "red", "n": "1.5", "none": "null", "set": "[1,2]"}, "'color'"),
-    ("mixed", '["x",12345678901234567890123456789012345679,"AAE=",{"a":true},["Ag==","AQ=="]]', "'mixed'[1]"),
-    ("mixed", '["x",12345678901234567890123456789012345678,"AAE=",{"a":1},["Ag==","AQ=="]]', "'a'"),
-])
+@pytest.mark.parametrize(
+    "column, value, fragment",
+    [
+        ("price", Decimal("12.51"), "'price'"),
+        ("qty", None, "'qty': missing in mirror"),
+        ("name", "LOWER", "'name'"),
+        ("tags", ["a"], "'tags'"),
+        ("nums", [1, 3, 4], "'nums'"),
+        ("scores", [Decimal("1.25"), Decimal("0")], "'scores'[1]"),
+        ("blob", bytearray(b"\x00\x01"), "'blob'"),
+        ("ok", True, "'ok'"),
+        ("huge", "1E+124", "'huge'"),
+        ("addr", {"street": "Main", "no_": 5, "geo": {"lat": Decimal("1.5")}}, "'addr'.'No.': type differs"),
+        ("addr", {"street": "Main", "no_": None, "geo": {"lat": None}}, "'lat': missing"),
+        ("attrs", {"color": '"red"', "n": "1.5", "none": "null", "set": "[1,3]"}, "'set'"),
+        ("attrs", {"color": '"red"', "n": "1.5", "set": "[1,2]"}, "'none': (plain JSON) missing"),
+        ("attrs", {"color": "red", "n": "1.5", "none": "null", "set": "[1,2]"}, "'color'"),
+        ("mixed", '["x",12345678901234567890123456789012345679,"AAE=",{"a":true},["Ag==","AQ=="]]', "'mixed'[1]"),
+        ("mixed", '["x",12345678901234567890123456789012345678,"AAE=",{"a":1},["Ag==","AQ=="]]', "'a'"),
+    ],
+)
 def test_each_difference_is_reported_by_key_and_attribute(column, value, fragment):
     row = row_for(ITEM)
     row[column] = value

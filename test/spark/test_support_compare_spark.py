@@ -1,6 +1,7 @@
 """read_mirror against a real Spark + Iceberg table (local Hadoop catalog), to check the reverse
 conversion on the values Spark really returns (Row structs, bytearray, Decimal, timestamps).
 Skipped when the Iceberg runtime jar is not available locally."""
+
 import glob
 import json
 import sys
@@ -19,14 +20,19 @@ def support_spark(tmp_path_factory):
     """Reuses a session another test already started (never stops or reconfigures it beyond a
     private catalog `support_cat`), else starts and later stops its own."""
     from pyspark.sql import SparkSession
+
     warehouse = str(tmp_path_factory.mktemp("support_warehouse"))
     session = SparkSession.getActiveSession()
     own = session is None
     if own:
-        session = (SparkSession.builder.master("local[1]").appName("support-compare")
-                   .config("spark.jars", JARS[-1])
-                   .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
-                   .config("spark.ui.enabled", "false").getOrCreate())
+        session = (
+            SparkSession.builder.master("local[1]")
+            .appName("support-compare")
+            .config("spark.jars", JARS[-1])
+            .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate()
+        )
     session.conf.set("spark.sql.catalog.support_cat", "org.apache.iceberg.spark.SparkCatalog")
     session.conf.set("spark.sql.catalog.support_cat.type", "hadoop")
     session.conf.set("spark.sql.catalog.support_cat.warehouse", warehouse)
@@ -41,33 +47,53 @@ def support_spark(tmp_path_factory):
 def test_read_mirror_rebuilds_items_and_metadata(support_spark):
     spark = support_spark
     from support.compare import assert_mirror_matches, read_mirror
+
     columns = [
         {"attribute": "pk", "column": "pk", "type": {"kind": "string"}},
         {"attribute": "Price", "column": "price", "type": {"kind": "decimal", "scale": 2}},
         {"attribute": "b", "column": "b", "type": {"kind": "binary"}},
-        {"attribute": "addr", "column": "addr", "type": {"kind": "struct", "fields": [
-            {"key": "No.", "name": "no_", "type": {"kind": "long"}},
-            {"key": "tags", "name": "tags", "type": {"kind": "set", "element": {"kind": "string"}}}]}},
+        {
+            "attribute": "addr",
+            "column": "addr",
+            "type": {
+                "kind": "struct",
+                "fields": [
+                    {"key": "No.", "name": "no_", "type": {"kind": "long"}},
+                    {"key": "tags", "name": "tags", "type": {"kind": "set", "element": {"kind": "string"}}},
+                ],
+            },
+        },
         {"attribute": "m", "column": "m", "type": {"kind": "map"}},
     ]
-    props = {"dynamo-iceberg-mirror.columns": json.dumps(columns),
-             "dynamo-iceberg-mirror.key": json.dumps(["pk"]),
-             "dynamo-iceberg-mirror.watermark": "2026-01-14T10:18:50.622Z"}
+    props = {
+        "dynamo-iceberg-mirror.columns": json.dumps(columns),
+        "dynamo-iceberg-mirror.key": json.dumps(["pk"]),
+        "dynamo-iceberg-mirror.watermark": "2026-01-14T10:18:50.622Z",
+    }
     props_sql = ", ".join(f"'{k}' = '{v}'" for k, v in props.items())
-    spark.sql("CREATE TABLE support_cat.db.m (pk string, price decimal(38,2), b binary, "
-              "addr struct<no_: bigint, tags: array<string>>, m map<string,string>, "
-              "_unmapped map<string,string>, _write_ts timestamp, _export_id string) USING iceberg "
-              f"TBLPROPERTIES ({props_sql})")
-    spark.sql("INSERT INTO support_cat.db.m VALUES ('a', 12.50, X'0001', named_struct('no_', 5, 'tags', array('y','x')), "
-              "map('k', '[1,\"s\"]'), map('odd', '{\"N\": \"1E+125\"}'), "
-              "TIMESTAMP '2026-01-14 10:18:50.622 UTC', '01768385930622-efd1a093'), "
-              "('b', NULL, NULL, NULL, NULL, map(), TIMESTAMP '2026-01-14 10:18:50.623456 UTC', 'x')")
+    spark.sql(
+        "CREATE TABLE support_cat.db.m (pk string, price decimal(38,2), b binary, "
+        "addr struct<no_: bigint, tags: array<string>>, m map<string,string>, "
+        "_unmapped map<string,string>, _write_ts timestamp, _export_id string) USING iceberg "
+        f"TBLPROPERTIES ({props_sql})"
+    )
+    spark.sql(
+        "INSERT INTO support_cat.db.m VALUES ('a', 12.50, X'0001', named_struct('no_', 5, 'tags', array('y','x')), "
+        "map('k', '[1,\"s\"]'), map('odd', '{\"N\": \"1E+125\"}'), "
+        "TIMESTAMP '2026-01-14 10:18:50.622 UTC', '01768385930622-efd1a093'), "
+        "('b', NULL, NULL, NULL, NULL, map(), TIMESTAMP '2026-01-14 10:18:50.623456 UTC', 'x')"
+    )
     m = read_mirror(spark, "support_cat.db.m")
     assert m.key_names == ["pk"] and m.watermark_micros == 1_768_385_930_622_000
     expected = {
-        ("a",): {"pk": {"S": "a"}, "Price": {"N": "12.5"}, "b": {"B": "AAE="},
-                 "addr": {"M": {"No.": {"N": "5"}, "tags": {"SS": ["x", "y"]}}},
-                 "m": {"M": {"k": {"L": [{"N": "1"}, {"S": "s"}]}}}, "odd": {"N": "1E+125"}},
+        ("a",): {
+            "pk": {"S": "a"},
+            "Price": {"N": "12.5"},
+            "b": {"B": "AAE="},
+            "addr": {"M": {"No.": {"N": "5"}, "tags": {"SS": ["x", "y"]}}},
+            "m": {"M": {"k": {"L": [{"N": "1"}, {"S": "s"}]}}},
+            "odd": {"N": "1E+125"},
+        },
         ("b",): {"pk": {"S": "b"}, "addr": {"NULL": True}},
     }
     assert_mirror_matches(m.items, expected)

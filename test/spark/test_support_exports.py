@@ -1,4 +1,5 @@
 """The export writer produces the exact layout of export-format.md."""
+
 import gzip
 import json
 import re
@@ -8,18 +9,39 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import pytest
-
-from support.exports import (ExportWriter, iso_ms, md5_b64, parse_iso_ms, read_data_lines,
-                             read_export, read_manifest_files, read_summary)
+from support.exports import (
+    ExportWriter,
+    iso_ms,
+    md5_b64,
+    parse_iso_ms,
+    read_data_lines,
+    read_export,
+    read_manifest_files,
+    read_summary,
+)
 from support.simulated_table import SimulatedTable
 
 T = 1_768_385_930_622_000  # 2026-01-14T10:18:50.622Z
 MS = 1000
 ARN = "arn:aws:dynamodb:eu-north-1:123456789123:table/test"
 EXPORT_ID = re.compile(r"\d{14}-[0-9a-f]{8}")
-FULL_FIELDS = {"version", "exportArn", "startTime", "endTime", "tableArn", "tableId", "exportTime",
-               "s3Bucket", "s3Prefix", "s3SseAlgorithm", "s3SseKmsKeyId", "manifestFilesS3Key",
-               "billedSizeBytes", "itemCount", "outputFormat"}
+FULL_FIELDS = {
+    "version",
+    "exportArn",
+    "startTime",
+    "endTime",
+    "tableArn",
+    "tableId",
+    "exportTime",
+    "s3Bucket",
+    "s3Prefix",
+    "s3SseAlgorithm",
+    "s3SseKmsKeyId",
+    "manifestFilesS3Key",
+    "billedSizeBytes",
+    "itemCount",
+    "outputFormat",
+}
 INCR_FIELDS = (FULL_FIELDS - {"exportTime"}) | {"exportFromTime", "exportToTime", "outputView", "exportType"}
 
 
@@ -76,8 +98,9 @@ def test_full_export_layout_and_summary(bucket, table):
     assert len(entries) == 4 and s["itemCount"] == 3
     for e in entries:
         assert re.fullmatch(rf"AWSDynamoDB/{export_id}/data/[a-z2-7]{{26}}\.json\.gz", e["dataFileS3Key"])
-    assert sorted(json.dumps(x["Item"], sort_keys=True) for x in read_export(bucket, d)) == \
-        sorted(json.dumps(i, sort_keys=True) for i in table.state_at(T).values())
+    assert sorted(json.dumps(x["Item"], sort_keys=True) for x in read_export(bucket, d)) == sorted(
+        json.dumps(i, sort_keys=True) for i in table.state_at(T).values()
+    )
 
 
 def test_empty_partitions_are_empty_gzip_files(bucket, table):
@@ -129,7 +152,7 @@ def test_incremental_export_layout_and_shared_data_folder(bucket, table):
     assert not keys1 & keys2
     assert {f"p/AWSDynamoDB/data/{p.name}" for p in (bucket / "p/AWSDynamoDB/data").iterdir()} == keys1 | keys2
 
-    lines = {json.dumps(l["Keys"]): l for l in read_export(bucket, d1)}
+    lines = {json.dumps(line["Keys"]): line for line in read_export(bucket, d1)}
     assert set(lines) == {json.dumps({"pk": {"S": k}}) for k in ("k0", "k1", "new")}
     upd = lines[json.dumps({"pk": {"S": "k0"}})]
     assert list(upd) == ["Metadata", "Keys", "OldImage", "NewImage"]
@@ -148,8 +171,10 @@ def test_new_image_view_has_no_old_images(bucket, table):
     table.delete({"pk": {"S": "k2"}}, T + 2)
     d = ExportWriter(bucket, ARN).incremental_export(table, T, T + MS, view="NEW_IMAGE")
     lines = read_export(bucket, d)
-    assert len(lines) == 2 and all("OldImage" not in l for l in lines)
-    assert sorted(set(l) for l in lines) == sorted([{"Metadata", "Keys"}, {"Metadata", "Keys", "NewImage"}], key=len)
+    assert len(lines) == 2 and all("OldImage" not in line for line in lines)
+    assert sorted(set(line) for line in lines) == sorted(
+        [{"Metadata", "Keys"}, {"Metadata", "Keys", "NewImage"}], key=len
+    )
 
 
 def test_lines_are_not_in_time_order(bucket):
@@ -157,7 +182,7 @@ def test_lines_are_not_in_time_order(bucket):
     for i in range(40):
         t.put(item(f"k{i:02d}"), T + i)
     d = ExportWriter(bucket, ARN).incremental_export(t, T, T + MS, partitions=1)
-    times = [int(l["Metadata"]["WriteTimestampMicros"]["N"]) for l in read_export(bucket, d)]
+    times = [int(line["Metadata"]["WriteTimestampMicros"]["N"]) for line in read_export(bucket, d)]
     assert sorted(times) == list(range(T, T + 40)) and times != sorted(times)
 
 
@@ -171,12 +196,15 @@ def test_ion_output_is_not_json(bucket, table):
     w = ExportWriter(bucket, ARN)
     d = w.full_export(table, T, output_format="ION")
     assert read_summary(d)["outputFormat"] == "ION"
-    lines = [l for e in check_files(bucket, d)
-             for l in gzip.decompress((bucket / e["dataFileS3Key"]).read_bytes()).decode().splitlines()]
-    assert len(lines) == 3 and all(l.startswith("$ion_1_0 {Item:{") for l in lines)
-    for l in lines:
+    lines = [
+        line
+        for e in check_files(bucket, d)
+        for line in gzip.decompress((bucket / e["dataFileS3Key"]).read_bytes()).decode().splitlines()
+    ]
+    assert len(lines) == 3 and all(line.startswith("$ion_1_0 {Item:{") for line in lines)
+    for line in lines:
         with pytest.raises(json.JSONDecodeError):
-            json.loads(l)
+            json.loads(line)
 
 
 @pytest.mark.parametrize("field", ["md5Checksum", "itemCount"])
@@ -201,8 +229,8 @@ def test_decoys_are_listed_by_no_manifest(bucket, table):
     assert not listed & set(decoys)
     for p in decoys:
         lines = read_data_lines(bucket, str(p.relative_to(bucket)))
-        assert len(lines) == 5 and all({"Metadata", "Keys"} <= set(l) for l in lines)
-        assert any("NewImage" not in l for l in lines)  # one deletes a live item
+        assert len(lines) == 5 and all({"Metadata", "Keys"} <= set(line) for line in lines)
+        assert any("NewImage" not in line for line in lines)  # one deletes a live item
 
 
 def test_times_are_formatted_with_milliseconds_truncated():

@@ -1,4 +1,5 @@
 """The item generators cover every type and stay inside DynamoDB's limits."""
+
 import base64
 import json
 import random
@@ -10,13 +11,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from hypothesis import given, settings
-
 from support.items import ItemFactory, random_value
 from support.strategies import MS, operations, timelines
 
 
 def walk(typed, out: Counter):
-    (tag, v), = typed.items()
+    ((tag, v),) = typed.items()
     out[tag] += 1
     if tag == "L":
         for e in v:
@@ -33,7 +33,7 @@ def significant_digits(d: Decimal) -> int:
 
 def check_value(typed) -> None:
     """DynamoDB's own rules for a value."""
-    (tag, v), = typed.items()
+    ((tag, v),) = typed.items()
     if tag == "N":
         d = Decimal(v)
         # copy_abs and as_tuple are exact; abs() and normalize() would round to 28 digits.

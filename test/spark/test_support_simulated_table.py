@@ -1,4 +1,5 @@
 """The oracle's time semantics: full export at T = writes before T; window [from, to)."""
+
 import sys
 from pathlib import Path
 
@@ -6,7 +7,6 @@ sys.path.insert(0, str(Path(__file__).parent))  # so `support` imports however p
 
 import pytest
 from hypothesis import given, settings
-
 from support.simulated_table import SimulatedTable, key_of
 from support.strategies import timelines
 

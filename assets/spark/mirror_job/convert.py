@@ -72,6 +72,11 @@ def _decimal(scale: int) -> RawConverter:
     return _only("N", convert)
 
 
+def canonical_number(number: Decimal) -> str:
+    """One text per numeric value (no exponent, no trailing zeros), so equal keys join as equal strings."""
+    return "0" if number == 0 else format(number.normalize(EXACT), "f")
+
+
 def _json(actual: str, raw: object) -> str:
     if actual not in ("L", "M"):
         raise NoFit
@@ -82,7 +87,7 @@ _SIMPLE = {
     "string": _only("S", lambda raw: raw),
     "long": _only("N", _long),
     "double": _only("N", lambda raw: float(parse_number(raw))),
-    "number_text": _only("N", lambda raw: str(parse_number(raw))),
+    "number_text": _only("N", lambda raw: canonical_number(parse_number(raw))),
     "binary": _only("B", lambda raw: base64.b64decode(raw, validate=True)),
     "boolean": _only("BOOL", lambda raw: raw),
     "map": _only("M", lambda raw: {key: plain_json(value) for key, value in raw.items()}),

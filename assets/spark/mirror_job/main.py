@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from .errors import MirrorError
 from .session import CATALOG, configure_catalog, local_session, qualified
+from .storage import to_uri
 
 
 def parser() -> argparse.ArgumentParser:
@@ -62,7 +63,7 @@ def _run(args: argparse.Namespace) -> int:
     column_types = _column_types(args.column_types) if args.command == "apply" else {}
     table = _table(args.table) if args.command in ("apply", "maintain") else ""
     spark = local_session() if args.local else _running_session()
-    configure_catalog(spark, args.catalog, args.warehouse, properties)
+    configure_catalog(spark, args.catalog, to_uri(args.warehouse), properties)
     if args.command == "apply":
         from .merge import apply_exports
 

@@ -12,11 +12,12 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .changes import newest_changes
 from .errors import MirrorError
 from .manifest import Export, format_time, read_export
 from .plan import Plan, plan_run
 from .reader import DELETE, MICROS, OP, ORDER, PUT, RunFiles, change_rows, learn_types, run_action
-from .schema import UNMAPPED, TableSchema, empty_schema, validate_overrides
+from .schema import UNMAPPED, Column, TableSchema, empty_schema, validate_overrides
 from .storage import Storage
 from .table import (
     BOOTSTRAP_EXPORT,
@@ -26,6 +27,7 @@ from .table import (
     TableState,
     add_columns,
     create_table,
+    drop_columns,
     load_state,
     set_properties,
     state_properties,
@@ -89,10 +91,9 @@ def apply_exports(
         results.append(_bootstrap(spark, table, schema, plan.bootstrap, replace=state is not None))
         results[-1].new_columns = [c.name for c in new_columns]
         state = load_state(spark, table)
-    elif new_columns:
-        add_columns(spark, table, new_columns, schema)
     if plan.windows:
-        results += _apply_windows(spark, table, schema, state, plan)
+        added = new_columns if plan.bootstrap is None else []
+        results += _apply_windows(spark, table, schema, added, state, plan)
         if plan.bootstrap is None:
             next(r for r in results if r.action == "applied").new_columns = [c.name for c in new_columns]
     return results
@@ -118,19 +119,26 @@ def _unmapped_count():
     return F.when(F.col(UNMAPPED).isNotNull(), F.size(UNMAPPED)).otherwise(0)
 
 
-def _apply_windows(spark, table: str, schema: TableSchema, state: TableState, plan: Plan) -> list[ExportResult]:
-    from pyspark.sql import Window
-    from pyspark.sql import functions as F
+def _apply_windows(
+    spark, table: str, schema: TableSchema, new_columns: list[Column], state: TableState, plan: Plan
+) -> list[ExportResult]:
 
     keys = schema.key_columns
     rows = change_rows(spark, RunFiles(plan.windows), schema)
-    newest_first = Window.partitionBy(*keys).orderBy(F.col(MICROS).desc(), F.col(ORDER).desc())
-    changes = rows.withColumn("_rank", F.row_number().over(newest_first)).where("_rank = 1").drop("_rank")
+    changes = newest_changes(spark, rows, keys, plan.windows, table, state.bootstrap_export, state.watermark)
     changes = changes.persist()
     try:
+        # Counting reads and converts every line: bad input fails here, before anything is committed.
         counts = run_action(lambda: _count(spark, table, keys, changes))
         changes.createOrReplaceTempView(CHANGES_VIEW)
-        spark.sql(merge_statement(table, schema))
+        if new_columns:
+            add_columns(spark, table, new_columns, schema)
+        try:
+            spark.sql(merge_statement(table, schema))
+        except BaseException:
+            if new_columns:  # the data never landed: take the empty columns back out
+                drop_columns(spark, table, new_columns, state.schema)
+            raise
         set_properties(
             spark,
             table,

@@ -58,8 +58,12 @@ class TableSchema:
         for attribute in sorted(
             shapes, key=lambda a: (a not in self.key, self.key.index(a) if a in self.key else 0, names[a])
         ):
-            ltype = _override(overrides[attribute], attribute) if attribute in overrides else None
-            ltype = ltype or column_type(shapes[attribute], lambda keys: assign_names(keys, set()))
+            if attribute in overrides:
+                ltype = _override(overrides[attribute], attribute)
+            elif attribute in self.key and shapes[attribute][0] == "N":
+                ltype = {"kind": "number_text"}  # a key column must hold every future key exactly
+            else:
+                ltype = column_type(shapes[attribute], lambda keys: assign_names(keys, set()))
             if ltype is not None:
                 new_columns.append(Column(attribute, names[attribute], ltype))
         return TableSchema(self.key, self.columns + tuple(new_columns)), new_columns

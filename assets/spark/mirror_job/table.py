@@ -116,6 +116,17 @@ def add_columns(spark, name: str, columns: Sequence[Column], schema: TableSchema
     transaction.commitTransaction()
 
 
+def drop_columns(spark, name: str, columns: Sequence[Column], previous: TableSchema) -> None:
+    """Undoes add_columns when the data commit that was to fill the columns failed."""
+    transaction = iceberg_table(spark, name).newTransaction()
+    update = transaction.updateSchema()
+    for column in columns:
+        update.deleteColumn(column.name)
+    update.commit()
+    transaction.updateProperties().set(COLUMNS, previous.to_json()).commit()
+    transaction.commitTransaction()
+
+
 def set_properties(spark, name: str, properties: dict[str, str]) -> None:
     update = iceberg_table(spark, name).updateProperties()
     for key, value in properties.items():

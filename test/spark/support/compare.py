@@ -10,14 +10,16 @@ DynamoDB JSON (a JSON string could be S or B), so they are carried as {"PLAIN": 
 (LType json) or {"PLAIN_MAP": {key: <parsed JSON>}} (LType map), numbers parsed as Decimal, and
 compared against the oracle's typed value, walking both (sets order-insensitive).
 """
+
 from __future__ import annotations
 
 import base64
 import json
 from collections import Counter
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Collection, Iterable, Mapping
+from typing import Any
 
 from .exports import parse_iso_ms
 from .simulated_table import Item, KeyTuple, SimulatedTable, key_of
@@ -32,6 +34,7 @@ NUMBER_KINDS = ("long", "decimal", "double", "number_text")
 
 
 # -- reverse conversion: column value -> DynamoDB JSON ----------------------------------------
+
 
 def _field(struct: Any, name: str) -> Any:
     if struct is None:
@@ -116,13 +119,15 @@ def item_from_row(row: Mapping[str, Any], columns: list[Mapping[str, Any]]) -> I
         if not (isinstance(typed, dict) and len(typed) == 1):
             raise AssertionError(f"_unmapped[{attribute!r}] is not a DynamoDB JSON value: {text!r}")
         if attribute in item:
-            raise AssertionError(f"attribute {attribute!r} is both in its column ({item[attribute]!r}) "
-                                 f"and in _unmapped ({text!r})")
+            raise AssertionError(
+                f"attribute {attribute!r} is both in its column ({item[attribute]!r}) and in _unmapped ({text!r})"
+            )
         item[attribute] = typed
     return item
 
 
 # -- reading the table ----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class RowMeta:
@@ -169,8 +174,7 @@ def read_mirror(spark: Any, table_name: str) -> Mirror:
             raise AssertionError(f"two rows for key {key!r}:\n  {items[key]!r}\n  {item!r}")
         items[key] = item
         meta[key] = RowMeta(values.get(_WTS_ALIAS), values.get("_export_id"))
-    return Mirror(items, meta, props, columns, key_names,
-                  parse_iso_ms(watermark) if watermark is not None else None)
+    return Mirror(items, meta, props, columns, key_names, parse_iso_ms(watermark) if watermark is not None else None)
 
 
 def mirror_items(spark: Any, table_name: str) -> dict[KeyTuple, Item]:
@@ -179,9 +183,10 @@ def mirror_items(spark: Any, table_name: str) -> dict[KeyTuple, Item]:
 
 # -- oracle side: typed value -> plain JSON ----------------------------------------------------
 
+
 def to_plain(typed: Mapping[str, Any]) -> Any:
     """PLAIN JSON of a DynamoDB value (numbers as Decimal, binaries as base64 text)."""
-    (tag, v), = typed.items()
+    ((tag, v),) = typed.items()
     if tag in ("S", "B", "BOOL"):
         return v
     if tag == "N":
@@ -200,6 +205,7 @@ def to_plain(typed: Mapping[str, Any]) -> Any:
 
 
 # -- comparison --------------------------------------------------------------------------------
+
 
 def _show(typed: Any, limit: int = 160) -> str:
     text = repr(typed)
@@ -224,12 +230,11 @@ def _b64(v: Any) -> Any:
 
 
 def _set_norm(tag: str, values: Iterable[Any], loose: bool) -> Counter:
-    if tag == "NS":
-        conv = (lambda x: float(Decimal(x)) if loose else Decimal(x))
-    elif tag == "BS":
-        conv = _b64
-    else:
-        conv = (lambda x: x)
+    def conv(x: Any) -> Any:
+        if tag == "NS":
+            return float(Decimal(x)) if loose else Decimal(x)
+        return _b64(x) if tag == "BS" else x
+
     out: Counter = Counter()
     for x in values:
         try:
@@ -251,10 +256,10 @@ def diff_values(path: str, actual: Any, expected: Any, loose: bool = False) -> l
         if "M" not in expected:
             return [f"{path}: type differs: expected {_show(expected)}, actual map column {_show(actual)}"]
         return diff_plain(path, actual["PLAIN_MAP"], expected, loose)
-    (etag, ev), = expected.items()
+    ((etag, ev),) = expected.items()
     if not (isinstance(actual, Mapping) and len(actual) == 1):
         return [f"{path}: expected {_show(expected)}, actual is not a typed value: {_show(actual)}"]
-    (atag, av), = actual.items()
+    ((atag, av),) = actual.items()
     if atag != etag:
         return [f"{path}: type differs: expected {_show(expected)}, actual {_show(actual)}"]
     ok = True
@@ -266,8 +271,10 @@ def diff_values(path: str, actual: Any, expected: Any, loose: bool = False) -> l
         ok = _set_norm(etag, av, loose) == _set_norm(etag, ev, loose)
     elif etag == "L":
         if len(av) != len(ev):
-            return [f"{path}: list length {len(av)} != expected {len(ev)}: expected {_show(expected)}, "
-                    f"actual {_show(actual)}"]
+            return [
+                f"{path}: list length {len(av)} != expected {len(ev)}: expected {_show(expected)}, "
+                f"actual {_show(actual)}"
+            ]
         return [d for i, (a, e) in enumerate(zip(av, ev)) for d in diff_values(f"{path}[{i}]", a, e, loose)]
     elif etag == "M":
         return _diff_map(path, av, ev, loose)
@@ -294,9 +301,8 @@ def _diff_map(path: str, actual: Mapping[str, Any], expected: Mapping[str, Any],
 
 def diff_plain(path: str, plain: Any, expected: Mapping[str, Any], loose: bool = False) -> list[str]:
     """Differences between a PLAIN JSON value from the mirror and an oracle typed value."""
-    (etag, ev), = expected.items()
-    bad = [f"{path}: (plain JSON) expected {_show(to_plain(expected))} from {_show(expected)}, "
-           f"actual {_show(plain)}"]
+    ((etag, ev),) = expected.items()
+    bad = [f"{path}: (plain JSON) expected {_show(to_plain(expected))} from {_show(expected)}, actual {_show(plain)}"]
     if etag == "S":
         return [] if isinstance(plain, str) and plain == ev else bad
     if etag == "N":
@@ -335,8 +341,9 @@ def diff_plain(path: str, plain: Any, expected: Mapping[str, Any], loose: bool =
     raise ValueError(f"unknown DynamoDB type tag {etag!r}")
 
 
-def diff_items(actual: Mapping[KeyTuple, Item], expected: Mapping[KeyTuple, Item],
-               double_attributes: Collection[str] = ()) -> list[str]:
+def diff_items(
+    actual: Mapping[KeyTuple, Item], expected: Mapping[KeyTuple, Item], double_attributes: Collection[str] = ()
+) -> list[str]:
     """Every difference, as 'key <k>: <attribute path>: ...' lines."""
     out = []
     for key in sorted(set(actual) | set(expected), key=repr):
@@ -354,25 +361,30 @@ def diff_items(actual: Mapping[KeyTuple, Item], expected: Mapping[KeyTuple, Item
                 elif attr not in e:
                     out.append(f"key {key!r}: attribute {attr!r}: unexpected in mirror: {_show(a[attr])}")
                 else:
-                    out.extend(f"key {key!r}: {d}"
-                               for d in diff_values(f"attribute {attr!r}", a[attr], e[attr], loose))
+                    out.extend(f"key {key!r}: {d}" for d in diff_values(f"attribute {attr!r}", a[attr], e[attr], loose))
     return out
 
 
-def assert_mirror_matches(actual_items: Mapping[KeyTuple, Item], expected_items: Mapping[KeyTuple, Item],
-                          double_attributes: Collection[str] = (), max_lines: int = 40) -> None:
+def assert_mirror_matches(
+    actual_items: Mapping[KeyTuple, Item],
+    expected_items: Mapping[KeyTuple, Item],
+    double_attributes: Collection[str] = (),
+    max_lines: int = 40,
+) -> None:
     diffs = diff_items(actual_items, expected_items, double_attributes)
     if diffs:
         shown = "\n".join(diffs[:max_lines])
         more = f"\n... and {len(diffs) - max_lines} more" if len(diffs) > max_lines else ""
-        raise AssertionError(f"mirror differs from oracle in {len(diffs)} place(s) "
-                             f"({len(actual_items)} rows, {len(expected_items)} expected items):\n{shown}{more}")
+        raise AssertionError(
+            f"mirror differs from oracle in {len(diffs)} place(s) "
+            f"({len(actual_items)} rows, {len(expected_items)} expected items):\n{shown}{more}"
+        )
 
 
 # -- metadata columns --------------------------------------------------------------------------
 
-def expected_write_ts(table: SimulatedTable, key: KeyTuple, full_export_micros: int,
-                      as_of_micros: int) -> int:
+
+def expected_write_ts(table: SimulatedTable, key: KeyTuple, full_export_micros: int, as_of_micros: int) -> int:
     """_write_ts of a live row once windows up to as_of (the watermark) are applied: the key's last
     write if it came at or after the full export time (i.e. in an incremental window), else the
     full export time."""
@@ -380,20 +392,28 @@ def expected_write_ts(table: SimulatedTable, key: KeyTuple, full_export_micros: 
     return last if last is not None and last >= full_export_micros else full_export_micros
 
 
-def assert_write_ts(meta: Mapping[KeyTuple, RowMeta], table: SimulatedTable, full_export_micros: int,
-                    as_of_micros: int, max_lines: int = 40) -> None:
+def assert_write_ts(
+    meta: Mapping[KeyTuple, RowMeta],
+    table: SimulatedTable,
+    full_export_micros: int,
+    as_of_micros: int,
+    max_lines: int = 40,
+) -> None:
     diffs = []
     for key in sorted(meta, key=repr):
         want = expected_write_ts(table, key, full_export_micros, as_of_micros)
         got = meta[key].write_ts_micros
         if got != want:
-            diffs.append(f"key {key!r}: _write_ts {got} != expected {want} (diff {None if got is None else got - want} µs)")
+            diffs.append(
+                f"key {key!r}: _write_ts {got} != expected {want} (diff {None if got is None else got - want} µs)"
+            )
     if diffs:
         raise AssertionError(f"{len(diffs)} wrong _write_ts value(s):\n" + "\n".join(diffs[:max_lines]))
 
 
-def expected_export_ids(table: SimulatedTable, full_export_micros: int, full_export_id: str,
-                        windows: Iterable[tuple[int, int, str]]) -> dict[KeyTuple, str]:
+def expected_export_ids(
+    table: SimulatedTable, full_export_micros: int, full_export_id: str, windows: Iterable[tuple[int, int, str]]
+) -> dict[KeyTuple, str]:
     """_export_id per live key after the full export and chained windows (from, to, export id)
     applied in order: the last export whose data held the key's line."""
     ids = {k: full_export_id for k in table.state_at(full_export_micros)}
@@ -408,7 +428,10 @@ def expected_export_ids(table: SimulatedTable, full_export_micros: int, full_exp
 
 
 def assert_export_ids(meta: Mapping[KeyTuple, RowMeta], expected: Mapping[KeyTuple, str]) -> None:
-    wrong = [f"key {k!r}: _export_id {meta[k].export_id!r} != expected {expected.get(k)!r}"
-             for k in sorted(meta, key=repr) if meta[k].export_id != expected.get(k)]
+    wrong = [
+        f"key {k!r}: _export_id {meta[k].export_id!r} != expected {expected.get(k)!r}"
+        for k in sorted(meta, key=repr)
+        if meta[k].export_id != expected.get(k)
+    ]
     if wrong:
         raise AssertionError(f"{len(wrong)} wrong _export_id value(s):\n" + "\n".join(wrong[:40]))

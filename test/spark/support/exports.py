@@ -6,6 +6,7 @@ Times are given in microseconds; the manifest fields (exportTime, exportFromTime
 millisecond precision, so sub-millisecond parts are TRUNCATED when formatted. Tests should use
 millisecond-aligned times, otherwise a field shows an earlier time than the data was cut at.
 """
+
 from __future__ import annotations
 
 import base64
@@ -15,12 +16,13 @@ import json
 import random
 import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from typing import Any, Literal
 
-from .simulated_table import Change, Item, SimulatedTable
+from .simulated_table import Change, SimulatedTable
 
 OutputFormat = Literal["DYNAMODB_JSON", "ION"]
 View = Literal["NEW_AND_OLD_IMAGES", "NEW_IMAGE"]
@@ -54,12 +56,13 @@ def _compact(obj: Any) -> str:
 
 # -- ION rendering (only needs to look like ION so that the job rejects it) ---------------------
 
+
 def _ion_name(name: str) -> str:
     return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else "'" + name.replace("'", "\\'") + "'"
 
 
 def _ion_value(typed: dict[str, Any]) -> str:
-    (tag, v), = typed.items()
+    ((tag, v),) = typed.items()
     if tag == "S":
         return json.dumps(v, ensure_ascii=False)
     if tag == "N":
@@ -103,8 +106,9 @@ class DataFile:
 
 
 class ExportWriter:
-    def __init__(self, bucket_root: Path, table_arn: str, prefix: str | None = None, seed: int = 0,
-                 table_id: str | None = None):
+    def __init__(
+        self, bucket_root: Path, table_arn: str, prefix: str | None = None, seed: int = 0, table_id: str | None = None
+    ):
         self.bucket_root = Path(bucket_root)
         self.table_arn = table_arn
         self.prefix = prefix
@@ -186,9 +190,12 @@ class ExportWriter:
         files = list(files)
         self.rng.shuffle(files)  # manifest order is not partition order
         manifest = "".join(
-            _compact({"itemCount": f.item_count, "md5Checksum": f.md5, "etag": self._fake_etag(f),
-                      "dataFileS3Key": f.key}) + "\n"
-            for f in files).encode("utf-8")
+            _compact(
+                {"itemCount": f.item_count, "md5Checksum": f.md5, "etag": self._fake_etag(f), "dataFileS3Key": f.key}
+            )
+            + "\n"
+            for f in files
+        ).encode("utf-8")
         (folder / "manifest-files.json").write_bytes(manifest)
         (folder / "manifest-files.md5").write_text(md5_b64(manifest))
         summary_bytes = _compact(summary).encode("utf-8")
@@ -206,8 +213,9 @@ class ExportWriter:
             "tableId": self.table_id,
         }
 
-    def _summary_tail(self, export_id: str, item_count: int, billed: int,
-                      output_format: OutputFormat) -> dict[str, Any]:
+    def _summary_tail(
+        self, export_id: str, item_count: int, billed: int, output_format: OutputFormat
+    ) -> dict[str, Any]:
         return {
             "s3Bucket": self.bucket_root.name,
             "s3Prefix": self.prefix,
@@ -219,9 +227,15 @@ class ExportWriter:
             "outputFormat": output_format,
         }
 
-    def full_export(self, table: SimulatedTable, export_time_micros: int, partitions: int = 4, *,
-                    output_format: OutputFormat = "DYNAMODB_JSON",
-                    start_time_micros: int | None = None) -> Path:
+    def full_export(
+        self,
+        table: SimulatedTable,
+        export_time_micros: int,
+        partitions: int = 4,
+        *,
+        output_format: OutputFormat = "DYNAMODB_JSON",
+        start_time_micros: int | None = None,
+    ) -> Path:
         """Full export of the table as of export_time_micros (writes strictly before it).
         Returns the export folder <root>/<prefix>/AWSDynamoDB/<ExportId>/."""
         start = export_time_micros if start_time_micros is None else start_time_micros
@@ -231,18 +245,27 @@ class ExportWriter:
             record = {"Item": item}
             line = _compact(record) if output_format == "DYNAMODB_JSON" else _ion_line(record)
             records.append((repr(key), line))
-        files = [self._write_data_file(f"{self.base_key}/{export_id}/data", lines)
-                 for lines in self._partition(records, partitions)]
+        files = [
+            self._write_data_file(f"{self.base_key}/{export_id}/data", lines)
+            for lines in self._partition(records, partitions)
+        ]
         summary = self._summary_head("2020-06-30", export_id, start)
         summary["exportTime"] = iso_ms(export_time_micros)
         billed = sum(len(line.encode("utf-8")) + 1 for _, line in records)
         summary.update(self._summary_tail(export_id, len(records), billed, output_format))
         return self._finish(export_id, files, summary)
 
-    def incremental_export(self, table: SimulatedTable, from_micros: int, to_micros: int,
-                           view: View = "NEW_AND_OLD_IMAGES", partitions: int = 3, *,
-                           output_format: OutputFormat = "DYNAMODB_JSON",
-                           start_time_micros: int | None = None) -> Path:
+    def incremental_export(
+        self,
+        table: SimulatedTable,
+        from_micros: int,
+        to_micros: int,
+        view: View = "NEW_AND_OLD_IMAGES",
+        partitions: int = 3,
+        *,
+        output_format: OutputFormat = "DYNAMODB_JSON",
+        start_time_micros: int | None = None,
+    ) -> Path:
         """Incremental export of [from, to). Data files go to the shared AWSDynamoDB/data/ folder;
         the returned folder holds only the markers and manifests."""
         if view not in ("NEW_AND_OLD_IMAGES", "NEW_IMAGE"):
@@ -254,8 +277,9 @@ class ExportWriter:
             record = change_record(change, view)
             line = _compact(record) if output_format == "DYNAMODB_JSON" else _ion_line(record)
             records.append((repr(table.key_of(change.keys)), line))
-        files = [self._write_data_file(f"{self.base_key}/data", lines)
-                 for lines in self._partition(records, partitions)]
+        files = [
+            self._write_data_file(f"{self.base_key}/data", lines) for lines in self._partition(records, partitions)
+        ]
         summary = self._summary_head("2023-08-01", export_id, start)
         summary["exportFromTime"] = iso_ms(from_micros)
         summary["exportToTime"] = iso_ms(to_micros)
@@ -267,9 +291,13 @@ class ExportWriter:
 
     # -- bad input ------------------------------------------------------------------------------
 
-    def corrupt_manifest(self, export_dir: Path,
-                         field: Literal["md5Checksum", "itemCount"] = "md5Checksum",
-                         file_index: int | None = None, refresh_manifest_md5: bool = True) -> str:
+    def corrupt_manifest(
+        self,
+        export_dir: Path,
+        field: Literal["md5Checksum", "itemCount"] = "md5Checksum",
+        file_index: int | None = None,
+        refresh_manifest_md5: bool = True,
+    ) -> str:
         """Make one manifest-files.json line lie about its data file: a wrong md5Checksum or an
         itemCount one too high. By default picks a non-empty file; manifest-files.md5 is
         recomputed (so only the data file check can catch it) unless refresh_manifest_md5=False.
@@ -291,8 +319,9 @@ class ExportWriter:
             (Path(export_dir) / "manifest-files.md5").write_text(md5_b64(manifest))
         return entry["dataFileS3Key"]
 
-    def decoys(self, n: int, table: SimulatedTable | None = None, key_names: Sequence[str] = ("pk",),
-               items_per_file: int = 3) -> list[Path]:
+    def decoys(
+        self, n: int, table: SimulatedTable | None = None, key_names: Sequence[str] = ("pk",), items_per_file: int = 3
+    ) -> list[Path]:
         """Drop n valid-looking incremental data files into the shared data folder that no manifest
         lists. They insert "decoy-..." items and, when a table is given, also delete one live item
         and overwrite another, so a job that lists the folder instead of reading manifests
@@ -307,17 +336,38 @@ class ExportWriter:
             for j in range(items_per_file):
                 keys = {k: _decoy_key_value(key_tags.get(k, "S"), i, j, self.rng) for k in names}
                 image = dict(keys, decoy={"S": f"decoy file {i} line {j}"}, n={"N": str(j)})
-                lines.append(_compact({"Metadata": {"WriteTimestampMicros": {"N": str(4_000_000_000_000_000 + j)}},
-                                       "Keys": keys, "NewImage": image}))
+                lines.append(
+                    _compact(
+                        {
+                            "Metadata": {"WriteTimestampMicros": {"N": str(4_000_000_000_000_000 + j)}},
+                            "Keys": keys,
+                            "NewImage": image,
+                        }
+                    )
+                )
             if live:
                 victim = self.rng.choice(live)
                 keys = {k: victim[k] for k in names}
-                lines.append(_compact({"Metadata": {"WriteTimestampMicros": {"N": "4000000000000099"}},
-                                       "Keys": keys, "OldImage": victim}))
+                lines.append(
+                    _compact(
+                        {
+                            "Metadata": {"WriteTimestampMicros": {"N": "4000000000000099"}},
+                            "Keys": keys,
+                            "OldImage": victim,
+                        }
+                    )
+                )
                 other = self.rng.choice(live)
                 keys = {k: other[k] for k in names}
-                lines.append(_compact({"Metadata": {"WriteTimestampMicros": {"N": "4000000000000098"}},
-                                       "Keys": keys, "NewImage": dict(keys, decoy={"S": "overwritten"})}))
+                lines.append(
+                    _compact(
+                        {
+                            "Metadata": {"WriteTimestampMicros": {"N": "4000000000000098"}},
+                            "Keys": keys,
+                            "NewImage": dict(keys, decoy={"S": "overwritten"}),
+                        }
+                    )
+                )
             data_file = self._write_data_file(f"{self.base_key}/data", lines)
             out.append(self.path_of(data_file.key))
         return out
@@ -333,8 +383,10 @@ def _decoy_key_value(tag: str, i: int, j: int, rng: random.Random) -> dict[str, 
 
 def change_record(change: Change, view: View) -> dict[str, Any]:
     """The export line for one change, fields in the order real exports use."""
-    record: dict[str, Any] = {"Metadata": {"WriteTimestampMicros": {"N": str(change.write_ts_micros)}},
-                              "Keys": change.keys}
+    record: dict[str, Any] = {
+        "Metadata": {"WriteTimestampMicros": {"N": str(change.write_ts_micros)}},
+        "Keys": change.keys,
+    }
     if view == "NEW_AND_OLD_IMAGES" and change.old_image is not None:
         record["OldImage"] = change.old_image
     if change.new_image is not None:
@@ -343,6 +395,7 @@ def change_record(change: Change, view: View) -> dict[str, Any]:
 
 
 # -- readers (independent of the job; used by the support tests and handy in job tests) ---------
+
 
 def read_summary(export_dir: Path) -> dict[str, Any]:
     return json.loads((Path(export_dir) / "manifest-summary.json").read_text())

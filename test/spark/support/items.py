@@ -3,6 +3,7 @@
 An ItemFactory keeps a per-attribute "kind" so that its items look like a real table (columns with
 stable types the job can infer), while mutation helpers break that on purpose (type changes,
 removed and new attributes)."""
+
 from __future__ import annotations
 
 import base64
@@ -18,24 +19,64 @@ TypedValue = dict[str, Any]
 # Names that stress column naming: case collisions, SQL keywords, punctuation, unicode and the
 # name of the job's own metadata column.
 TRICKY_NAMES = [
-    "Name", "name", "NAME", "select", "from", "order", "table", "first name", "a.b", "x-y",
-    "#hash", "größe", "日本語", "UPPER_case", "_unmapped", "_write_ts", "emoji😀", "1starts_digit",
+    "Name",
+    "name",
+    "NAME",
+    "select",
+    "from",
+    "order",
+    "table",
+    "first name",
+    "a.b",
+    "x-y",
+    "#hash",
+    "größe",
+    "日本語",
+    "UPPER_case",
+    "_unmapped",
+    "_write_ts",
+    "emoji😀",
+    "1starts_digit",
 ]
 
-# Number texts at the edges; the largest magnitude DynamoDB takes has 38 significant digits
-# (9.9999999999999999999999999999999999999E+125; one more 9 would be 39 digits, rejected). of what DynamoDB and the candidate column types can hold.
+# Number texts at the edges of what DynamoDB and the candidate column types hold. The largest magnitude
+# DynamoDB takes has 38 significant digits (9.9999999999999999999999999999999999999E+125).
 INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
 EDGE_NUMBERS = [
-    str(INT64_MAX), str(INT64_MIN), str(INT64_MAX + 1), str(INT64_MIN - 1), str(INT64_MAX - 1),
-    "1E-130", "-1E-130", "9.9999999999999999999999999999999999999E+125",
-    "-9.9999999999999999999999999999999999999E+125", "1E+125",
-    "12345678901234567890123456789012345678", "-1234567890123456789.012345678901234567",
-    "0.00000000000000000000000000000000000001", "0", "-0.5",
+    str(INT64_MAX),
+    str(INT64_MIN),
+    str(INT64_MAX + 1),
+    str(INT64_MIN - 1),
+    str(INT64_MAX - 1),
+    "1E-130",
+    "-1E-130",
+    "9.9999999999999999999999999999999999999E+125",
+    "-9.9999999999999999999999999999999999999E+125",
+    "1E+125",
+    "12345678901234567890123456789012345678",
+    "-1234567890123456789.012345678901234567",
+    "0.00000000000000000000000000000000000001",
+    "0",
+    "-0.5",
 ]
 
-UNICODE_SAMPLES = ["", " ", "ä", "日本", "😀", "a\"b", "back\\slash", "line\nbreak", "tab\t", "Ωmega",
-                   "\u200b", "null", "{\"S\":\"x\"}", "1E+5"]
+UNICODE_SAMPLES = [
+    "",
+    " ",
+    "ä",
+    "日本",
+    "😀",
+    'a"b',
+    "back\\slash",
+    "line\nbreak",
+    "tab\t",
+    "Ωmega",
+    "\u200b",
+    "null",
+    '{"S":"x"}',
+    "1E+5",
+]
 
 
 def random_string(rng: random.Random, max_len: int = 12) -> str:
@@ -51,14 +92,23 @@ def number_text(rng: random.Random, kind: str) -> str:
     if kind == "any":
         kind = rng.choice(["int", "int64_edge", "decimal2", "decimal", "wide", "extreme"])
     if kind == "int":
-        return str(rng.randint(-10**6, 10**6))
+        return str(rng.randint(-(10**6), 10**6))
     if kind == "int64_edge":
-        return str(rng.choice([INT64_MAX, INT64_MIN, INT64_MAX - rng.randint(0, 1000),
-                               INT64_MIN + rng.randint(0, 1000), rng.randint(-10**18, 10**18)]))
+        return str(
+            rng.choice(
+                [
+                    INT64_MAX,
+                    INT64_MIN,
+                    INT64_MAX - rng.randint(0, 1000),
+                    INT64_MIN + rng.randint(0, 1000),
+                    rng.randint(-(10**18), 10**18),
+                ]
+            )
+        )
     if kind == "decimal2":
-        return _decimal_text(rng.randint(-10**9, 10**9), rng.randint(0, 2))
+        return _decimal_text(rng.randint(-(10**9), 10**9), rng.randint(0, 2))
     if kind == "decimal":
-        return _decimal_text(rng.randint(-10**15, 10**15), rng.randint(0, 12))
+        return _decimal_text(rng.randint(-(10**15), 10**15), rng.randint(0, 12))
     if kind == "wide":
         digits = rng.randint(10**37, 10**38 - 1) * rng.choice([1, -1])
         return _decimal_text(digits, rng.randint(0, 20))
@@ -124,8 +174,7 @@ def random_value(rng: random.Random, tag: str | None = None, depth: int = 0) -> 
     if tag == "L":
         return {"L": [random_value(rng, None, depth + 1) for _ in range(rng.randint(0, 4))]}
     if tag == "M":
-        return {"M": {random_name(rng): random_value(rng, None, depth + 1)
-                      for _ in range(rng.randint(0, 4))}}
+        return {"M": {random_name(rng): random_value(rng, None, depth + 1) for _ in range(rng.randint(0, 4))}}
     raise ValueError(tag)
 
 
@@ -134,6 +183,7 @@ def random_name(rng: random.Random) -> str:
 
 
 # -- kinds: stable value shapes per attribute -------------------------------------------------
+
 
 class Kind:
     """A generator of values of one stable shape (what a column would be inferred from)."""
@@ -150,10 +200,12 @@ def _record_kind(rng: random.Random, depth: int) -> Kind:
     """M that looks like a record: a few stable keys with stable kinds; keys sometimes absent or
     NULL (both become a null struct field)."""
     fields = {}
-    for name in rng.sample(["id", "Name", "name", "qty", "price", "tags", "when", "a b", "ok", "blob"],
-                           rng.randint(1, 4)):
-        fields[name] = _record_kind(rng, depth + 1) if depth < 2 and rng.random() < 0.25 else \
-            rng.choice(_scalar_kinds())
+    for name in rng.sample(
+        ["id", "Name", "name", "qty", "price", "tags", "when", "a b", "ok", "blob"], rng.randint(1, 4)
+    ):
+        fields[name] = (
+            _record_kind(rng, depth + 1) if depth < 2 and rng.random() < 0.25 else rng.choice(_scalar_kinds())
+        )
 
     def make(r: random.Random) -> TypedValue:
         out = {}
@@ -163,20 +215,23 @@ def _record_kind(rng: random.Random, depth: int) -> Kind:
                 continue
             out[k] = {"NULL": True} if roll < 0.15 else kind.make(r)
         return {"M": out}
+
     return Kind(f"record{sorted(fields)}", make)
 
 
 def _dict_kind(value_kind: Kind) -> Kind:
     """M that looks like a dictionary: many varying keys."""
+
     def make(r: random.Random) -> TypedValue:
         return {"M": {f"{random_string(r, 6)}#{i}": value_kind.make(r) for i in range(r.randint(0, 30))}}
+
     return Kind(f"dict[{value_kind.name}]", make)
 
 
 def _list_kind(element: Kind) -> Kind:
     def make(r: random.Random) -> TypedValue:
-        return {"L": [element.make(r) if r.random() > 0.1 else {"NULL": True}
-                      for _ in range(r.randint(0, 5))]}
+        return {"L": [element.make(r) if r.random() > 0.1 else {"NULL": True} for _ in range(r.randint(0, 5))]}
+
     return Kind(f"list[{element.name}]", make)
 
 
@@ -207,8 +262,12 @@ def all_kinds(rng: random.Random) -> list[Kind]:
         _list_kind(by_name["N_decimal2"]),
         _list_kind(_record_kind(rng, 1)),
         Kind("list_mixed", lambda r: {"L": [random_value(r, None, 1) for _ in range(r.randint(0, 5))]}),
-        Kind("list_nested", lambda r: {"L": [{"L": [by_name["N_int"].make(r) for _ in range(r.randint(0, 3))]}
-                                               for _ in range(r.randint(0, 3))]}),
+        Kind(
+            "list_nested",
+            lambda r: {
+                "L": [{"L": [by_name["N_int"].make(r) for _ in range(r.randint(0, 3))]} for _ in range(r.randint(0, 3))]
+            },
+        ),
         Kind("list_empty", lambda r: {"L": []}),
         _record_kind(rng, 0),
         _record_kind(rng, 0),
@@ -221,8 +280,7 @@ def all_kinds(rng: random.Random) -> list[Kind]:
 class ItemFactory:
     """Items of one imaginary table. key_schema maps key attribute names to S, N or B."""
 
-    def __init__(self, rng: random.Random, key_schema: dict[str, str] | None = None,
-                 n_attributes: int = 14):
+    def __init__(self, rng: random.Random, key_schema: dict[str, str] | None = None, n_attributes: int = 14):
         self.rng = rng
         self.key_schema = dict(key_schema or {"pk": "S"})
         if any(t not in ("S", "N", "B") for t in self.key_schema.values()):
@@ -231,7 +289,7 @@ class ItemFactory:
         names = [n for n in TRICKY_NAMES if n not in self.key_schema]
         names += [f"attr_{i:02d}" for i in range(n_attributes)]
         rng.shuffle(names)
-        names = names[:max(n_attributes, 1)]
+        names = names[: max(n_attributes, 1)]
         for forced in ("Name", "name", "_unmapped"):  # always have a case collision and _unmapped
             if forced not in names and forced not in self.key_schema:
                 names.append(forced)
@@ -245,8 +303,7 @@ class ItemFactory:
             if tag == "S":
                 out[name] = {"S": f"k{self._counter}-{self.rng.choice(['', 'ä', '日本', ' x', '#'])}"}
             elif tag == "N":
-                out[name] = {"N": str(self._counter * 7 - 3) if self.rng.random() < 0.8
-                             else f"{self._counter}.5"}
+                out[name] = {"N": str(self._counter * 7 - 3) if self.rng.random() < 0.8 else f"{self._counter}.5"}
             else:
                 out[name] = {"B": base64.b64encode(self._counter.to_bytes(4, "big") + b"\xff").decode()}
         return out

@@ -5,13 +5,15 @@ Time semantics (chosen to match the export API, see export-format.md):
 - an incremental window [from, to) holds every write with from <= ts < to.
 So a full export at T followed by windows [T, T1), [T1, T2) ... sees every write exactly once.
 """
+
 from __future__ import annotations
 
+import base64
 import copy
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-import base64
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 Item = dict[str, Any]  # DynamoDB JSON: attribute name -> typed value such as {"S": "x"}
 KeyTuple = tuple[Any, ...]
@@ -20,7 +22,7 @@ KeyTuple = tuple[Any, ...]
 def key_value(typed: dict[str, Any]) -> Any:
     """Hashable Python value of a key attribute. N becomes a Decimal so "1" and "1.0" are one key
     (as in DynamoDB); B becomes bytes so base64 spelling does not matter."""
-    (tag, value), = typed.items()
+    ((tag, value),) = typed.items()
     if tag == "S":
         return value
     if tag == "N":
@@ -47,6 +49,7 @@ class Write:
 @dataclass(frozen=True)
 class Change:
     """One line of an incremental export: the final state of one key in a window."""
+
     keys: Item
     new_image: Item | None  # None: deleted at window end
     old_image: Item | None  # None: did not exist at window start
@@ -73,8 +76,8 @@ class SimulatedTable:
         # Same-key writes must be strictly ordered, else "the last write" is ambiguous.
         if history and write.ts_micros <= history[-1].ts_micros:
             raise ValueError(
-                f"write at {write.ts_micros} for {key!r} is not after the previous one at "
-                f"{history[-1].ts_micros}")
+                f"write at {write.ts_micros} for {key!r} is not after the previous one at {history[-1].ts_micros}"
+            )
         history.append(write)
 
     def put(self, item: Item, ts_micros: int) -> None:
@@ -136,8 +139,11 @@ class SimulatedTable:
             if old is None and new is None:
                 continue  # created and deleted inside the window
             image = new if new is not None else old
-            out.append(Change(keys=self.keys_part(image), new_image=new,
-                              old_image=old, write_ts_micros=in_window[-1].ts_micros))
+            out.append(
+                Change(
+                    keys=self.keys_part(image), new_image=new, old_image=old, write_ts_micros=in_window[-1].ts_micros
+                )
+            )
         out.sort(key=lambda c: _sortable(self.key_of(c.keys)))
         return out
 

@@ -2,6 +2,7 @@
 them. Item contents come from a seeded ItemFactory (the seed is drawn, so failures replay);
 the shape of the history (which operation, which key, how much time passes) is drawn directly
 so that hypothesis can shrink it."""
+
 from __future__ import annotations
 
 import random
@@ -13,10 +14,19 @@ from hypothesis import strategies as st
 from .items import ItemFactory
 from .simulated_table import Item, KeyTuple, SimulatedTable, key_of
 
-OpKind = Literal["put_new", "update", "update_remove", "type_change", "add_attributes",
-                 "recreate", "delete", "delete_unknown"]
-OP_KINDS: list[OpKind] = ["put_new", "update", "update_remove", "type_change", "add_attributes",
-                          "recreate", "delete", "delete_unknown"]
+OpKind = Literal[
+    "put_new", "update", "update_remove", "type_change", "add_attributes", "recreate", "delete", "delete_unknown"
+]
+OP_KINDS: list[OpKind] = [
+    "put_new",
+    "update",
+    "update_remove",
+    "type_change",
+    "add_attributes",
+    "recreate",
+    "delete",
+    "delete_unknown",
+]
 
 MS = 1000
 # 2026-01-14T10:18:50.622Z, the time of the real full export in export-format.md.
@@ -44,9 +54,14 @@ def apply_ops(table: SimulatedTable, ops: list[Op]) -> SimulatedTable:
 
 
 @st.composite
-def operations(draw: st.DrawFn, key_schema: dict[str, str] | None = None, min_ops: int = 1,
-               max_ops: int = 40, start_micros: int = DEFAULT_START_MICROS,
-               max_step_ms: int = 120_000) -> list[Op]:
+def operations(
+    draw: st.DrawFn,
+    key_schema: dict[str, str] | None = None,
+    min_ops: int = 1,
+    max_ops: int = 40,
+    start_micros: int = DEFAULT_START_MICROS,
+    max_step_ms: int = 120_000,
+) -> list[Op]:
     """A history of writes with strictly increasing, millisecond-aligned timestamps."""
     key_schema = key_schema or {"pk": "S"}
     key_names = list(key_schema)
@@ -78,8 +93,12 @@ def operations(draw: st.DrawFn, key_schema: dict[str, str] | None = None, min_op
                 ops.append(Op(kind, ts, key={n: old[n] for n in key_names}))
                 deleted[k] = live.pop(k)
                 continue
-            item = {"update": factory.update_item, "update_remove": factory.remove_attributes,
-                    "type_change": factory.change_type, "add_attributes": factory.add_attributes}[kind](old)
+            item = {
+                "update": factory.update_item,
+                "update_remove": factory.remove_attributes,
+                "type_change": factory.change_type,
+                "add_attributes": factory.add_attributes,
+            }[kind](old)
         live[key_of(item, key_names)] = item
         ops.append(Op(kind, ts, item=item))
     return ops
@@ -89,6 +108,7 @@ def operations(draw: st.DrawFn, key_schema: dict[str, str] | None = None, min_op
 class Timeline:
     """Writes plus the exports to take: a full export at full_export_micros, then incremental
     windows chained end to start, the last one ending after the last write."""
+
     key_names: list[str]
     ops: list[Op]
     full_export_micros: int
@@ -99,8 +119,9 @@ class Timeline:
 
 
 @st.composite
-def timelines(draw: st.DrawFn, key_schema: dict[str, str] | None = None, max_ops: int = 40,
-              max_windows: int = 4) -> Timeline:
+def timelines(
+    draw: st.DrawFn, key_schema: dict[str, str] | None = None, max_ops: int = 40, max_windows: int = 4
+) -> Timeline:
     """Boundaries often fall exactly on a write's timestamp, to exercise the edges: a write at the
     full export time is NOT in the full export; a write at a window start IS in that window."""
     key_schema = key_schema or {"pk": "S"}

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+import { ensurePythonEnv, runPython } from './python-env';
+
+const USAGE = `Usage:
+  dynamo-iceberg-mirror local apply --warehouse DIR --table DB.TABLE --key PK[,SK] [--allow-gap]
+                                    [--column-types JSON] EXPORT_DIR...
+  dynamo-iceberg-mirror local query --warehouse DIR --sql "SELECT ..."
+  dynamo-iceberg-mirror env [--dev]       set up the Python environment now
+  dynamo-iceberg-mirror python ARGS...    run the environment's python (development)
+
+EXPORT_DIR is the folder of one export (holding manifest-summary.json) inside a folder that stands for
+the S3 bucket. The warehouse is a plain Iceberg warehouse folder (Hadoop catalog layout).`;
+
+/** Runs a command line; returns the exit status. */
+export function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'local': {
+      const [sub, ...args] = rest;
+      if (sub !== 'apply' && sub !== 'query') {
+        return usage(`unknown local command ${sub ?? '(none)'}`);
+      }
+      return runPython(ensurePythonEnv(false), ['-m', 'mirror_job', sub, '--local', '--catalog', 'hadoop', ...args]);
+    }
+    case 'env':
+      ensurePythonEnv(rest.includes('--dev'));
+      return 0;
+    case 'python':
+      return runPython(ensurePythonEnv(true), rest);
+    case undefined:
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return command === undefined ? 1 : 0;
+    default:
+      return usage(`unknown command ${command}`);
+  }
+}
+
+function usage(problem: string): number {
+  console.error(`error: ${problem}\n\n${USAGE}`);
+  return 1;
+}
+
+if (require.main === module) {
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}`);
+    process.exitCode = 1;
+  }
+}

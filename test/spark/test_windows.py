@@ -1,0 +1,284 @@
+"""Incremental windows: applied in order, idempotent, overlap-safe, gap-refusing, crash-safe."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from harness import MINUTE, T0, Scenario
+from mirror_job import merge, table
+from mirror_job.errors import MirrorError
+from support.items import ItemFactory
+
+WINDOW = 15 * MINUTE
+
+
+def populated(spark, tmp_path, seed: int = 1, items: int = 30):
+    """A bootstrapped mirror of a table with random items, plus the factory that made them."""
+    scenario = Scenario(spark, tmp_path)
+    factory = ItemFactory(random.Random(seed), {"pk": "S", "sk": "N"})
+    live = []
+    for offset in range(items):
+        item = factory.new_item()
+        scenario.source.put(item, T0 - (items - offset) * MINUTE)
+        live.append(item)
+    scenario.apply(scenario.full(T0))
+    return scenario, factory, live
+
+
+def keys_of(item):
+    return {"pk": item["pk"], "sk": item["sk"]}
+
+
+def churn(scenario, factory, live, start, rng):
+    """Puts, updates, attribute removals, type changes and deletes at times in [start, start + WINDOW)."""
+    moments = sorted(rng.sample(range(start, start + WINDOW), 14))
+    actions = [
+        "new",
+        "update",
+        "remove",
+        "type",
+        "delete",
+        "new",
+        "update",
+        "delete",
+        "add",
+        "update",
+        "type",
+        "remove",
+        "new",
+        "delete",
+    ]
+    for moment, action in zip(moments, actions):
+        if action == "new" or not live:
+            item = factory.new_item()
+            live.append(item)
+        elif action == "delete":
+            victim = live.pop(rng.randrange(len(live)))
+            scenario.source.delete(keys_of(victim), moment)
+            continue
+        else:
+            index = rng.randrange(len(live))
+            change = {
+                "update": factory.update_item,
+                "remove": factory.remove_attributes,
+                "type": factory.change_type,
+                "add": factory.add_attributes,
+            }[action]
+            item = live[index] = change(live[index])
+        scenario.source.put(item, moment)
+
+
+def test_a_chain_of_windows_keeps_the_mirror_equal_to_the_table(spark, tmp_path):
+    scenario, factory, live = populated(spark, tmp_path)
+    rng = random.Random(3)
+    start = T0
+    for _ in range(3):
+        churn(scenario, factory, live, start, rng)
+        export = scenario.window(start, start + WINDOW)
+        results = scenario.apply(export)
+        assert [r.action for r in results] == ["applied"]
+        start += WINDOW
+        scenario.check(start)
+
+
+def test_summary_counts_match_what_the_window_did(spark, tmp_path):
+    scenario, factory, live = populated(spark, tmp_path, items=5)
+    updated, deleted = live[0], live[1]
+    scenario.source.put(factory.update_item(updated), T0 + MINUTE)
+    scenario.source.delete(keys_of(deleted), T0 + 2 * MINUTE)
+    scenario.source.put(factory.new_item(), T0 + 3 * MINUTE)
+    scenario.source.delete({"pk": {"S": "never there"}, "sk": {"N": "0"}}, T0 + 4 * MINUTE)
+
+    (result,) = scenario.apply(scenario.window(T0, T0 + WINDOW))
+
+    assert (result.inserted, result.updated, result.deleted) == (1, 1, 1)
+    assert spark.table(scenario.table).count() == 5
+    scenario.check(T0 + WINDOW)
+
+
+def test_several_windows_in_one_run_equal_applying_them_one_by_one(spark, tmp_path):
+    scenario, factory, live = populated(spark, tmp_path, seed=5)
+    rng = random.Random(11)
+    exports = []
+    for n in range(3):
+        churn(scenario, factory, live, T0 + n * WINDOW, rng)
+        exports.append(scenario.window(T0 + n * WINDOW, T0 + (n + 1) * WINDOW))
+
+    results = scenario.apply(*reversed(exports))  # given out of order on purpose
+
+    assert [r.action for r in results] == ["applied"] * 3
+    assert [r.export.start for r in results] == sorted(r.export.start for r in results)
+    scenario.check(T0 + 3 * WINDOW)
+
+
+def test_reapplying_an_applied_window_changes_nothing(spark, tmp_path):
+    scenario, factory, live = populated(spark, tmp_path)
+    churn(scenario, factory, live, T0, random.Random(2))
+    export = scenario.window(T0, T0 + WINDOW)
+    scenario.apply(export)
+    before = scenario.snapshot()
+
+    (result,) = scenario.apply(export)
+
+    assert result.action == "skipped"
+    assert scenario.snapshot() == before
+    scenario.check(T0 + WINDOW)
+
+
+def test_a_window_overlapping_the_watermark_is_applied_correctly(spark, tmp_path):
+    scenario, factory, live = populated(spark, tmp_path)
+    rng = random.Random(4)
+    churn(scenario, factory, live, T0, rng)
+    scenario.apply(scenario.window(T0, T0 + WINDOW))
+    churn(scenario, factory, live, T0 + WINDOW, rng)
+
+    # Starts 10 minutes before the watermark, ends 15 minutes after it.
+    (result,) = scenario.apply(scenario.window(T0 + 5 * MINUTE, T0 + 2 * WINDOW))
+
+    assert result.action == "applied"
+    scenario.check(T0 + 2 * WINDOW)
+
+
+def test_a_window_after_a_gap_is_refused_with_nothing_committed(spark, tmp_path):
+    scenario, factory, live = populated(spark, tmp_path)
+    scenario.source.put(factory.update_item(live[0]), T0 + 1_000_000)  # a write inside the gap
+    churn(scenario, factory, live, T0 + 69 * 1_000_000, random.Random(6))
+    before = scenario.snapshot()
+
+    # Like the real exports: a full export at 10:18:50.622 and a first window starting 69 s later.
+    with pytest.raises(MirrorError, match="starts after the table's watermark"):
+        scenario.apply(scenario.window(T0 + 69 * 1_000_000, T0 + WINDOW))
+
+    assert scenario.snapshot() == before
+    scenario.check(T0)
+
+
+def test_a_gap_is_applied_and_recorded_when_explicitly_allowed(spark, tmp_path):
+    scenario, factory, live = populated(spark, tmp_path)
+    gap_end = T0 + 69 * 1_000_000
+    churn(scenario, factory, live, gap_end, random.Random(7))
+
+    (result,) = scenario.apply(scenario.window(gap_end, gap_end + WINDOW), allow_gap=True)
+
+    assert result.action == "applied"
+    properties = scenario.snapshot()[1]
+    assert (
+        '"from": "2026-01-14T10:18:50.622Z", "to": "2026-01-14T10:19:59.622Z"'
+        in properties["dynamo-iceberg-mirror.accepted-gaps"]
+    )
+    scenario.check(gap_end + WINDOW)  # no write fell in the gap, so nothing was lost
+
+
+def test_a_failed_commit_leaves_table_and_watermark_as_they_were(spark, tmp_path, monkeypatch):
+    scenario, factory, live = populated(spark, tmp_path)
+    churn(scenario, factory, live, T0, random.Random(8))
+    export = scenario.window(T0, T0 + WINDOW)
+    before = scenario.snapshot()
+
+    def crash(*_):
+        raise RuntimeError("simulated crash before the MERGE commit")
+
+    monkeypatch.setattr(merge, "merge_statement", crash)
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        scenario.apply(export)
+    assert scenario.snapshot() == before
+    scenario.check(T0)
+
+    monkeypatch.undo()
+    scenario.apply(export)
+    scenario.check(T0 + WINDOW)
+
+
+def test_a_crash_between_data_and_watermark_is_healed_by_the_next_run(spark, tmp_path, monkeypatch):
+    scenario, factory, live = populated(spark, tmp_path)
+    churn(scenario, factory, live, T0, random.Random(9))
+    export = scenario.window(T0, T0 + WINDOW)
+
+    def crash(*_):
+        raise RuntimeError("simulated crash after the MERGE commit")
+
+    monkeypatch.setattr(merge, "set_properties", crash)
+    with pytest.raises(RuntimeError):
+        scenario.apply(export)
+    assert scenario.snapshot()[1]["dynamo-iceberg-mirror.watermark"] == "2026-01-14T10:18:50.622Z"
+
+    monkeypatch.undo()
+    (result,) = scenario.apply(export)
+    assert result.action == "applied"
+    scenario.check(T0 + WINDOW)
+
+
+def test_deleting_an_unknown_key_adds_no_row(spark, tmp_path):
+    scenario, _, live = populated(spark, tmp_path, items=3)
+    scenario.source.delete({"pk": {"S": "ghost"}, "sk": {"N": "1"}}, T0 + MINUTE)
+
+    (result,) = scenario.apply(scenario.window(T0, T0 + WINDOW))
+
+    assert result.deleted == 0
+    assert spark.table(scenario.table).count() == 3
+    scenario.check(T0 + WINDOW)
+
+
+def test_a_type_change_keeps_the_value_and_the_run_succeeds(spark, tmp_path):
+    scenario = Scenario(spark, tmp_path)
+    scenario.source.put({"pk": {"S": "a"}, "sk": {"N": "1"}, "price": {"N": "10"}}, T0 - 1)
+    scenario.apply(scenario.full(T0))
+    scenario.source.put({"pk": {"S": "a"}, "sk": {"N": "1"}, "price": {"S": "ten"}}, T0 + 1)
+    scenario.source.put({"pk": {"S": "b"}, "sk": {"N": "1"}, "price": {"N": "0.25"}}, T0 + 2)
+
+    (result,) = scenario.apply(scenario.window(T0, T0 + WINDOW))
+
+    assert result.unmapped == 2  # "ten" in a long column, 0.25 in a long column
+    scenario.check(T0 + WINDOW)
+
+
+def test_new_attributes_add_columns(spark, tmp_path):
+    scenario, factory, live = populated(spark, tmp_path, items=4)
+    scenario.source.put(factory.add_attributes(live[0], 2), T0 + MINUTE)
+
+    (result,) = scenario.apply(scenario.window(T0, T0 + WINDOW))
+
+    assert len(result.new_columns) == 2
+    assert set(result.new_columns) <= set(spark.table(scenario.table).columns)
+    scenario.check(T0 + WINDOW)
+
+
+def test_data_files_of_other_exports_in_the_shared_folder_are_never_read(spark, tmp_path):
+    scenario, factory, live = populated(spark, tmp_path)
+    churn(scenario, factory, live, T0, random.Random(10))
+    export = scenario.window(T0, T0 + WINDOW)
+    scenario.writer.decoys(3, scenario.source)
+
+    scenario.apply(export)
+
+    scenario.check(T0 + WINDOW)
+
+
+def test_new_image_only_exports_are_applied_like_full_images(spark, tmp_path):
+    scenario, factory, live = populated(spark, tmp_path)
+    churn(scenario, factory, live, T0, random.Random(12))
+
+    scenario.apply(scenario.window(T0, T0 + WINDOW, view="NEW_IMAGE"))
+
+    scenario.check(T0 + WINDOW)
+
+
+def test_bootstrap_and_windows_in_one_run(spark, tmp_path):
+    scenario = Scenario(spark, tmp_path)
+    factory = ItemFactory(random.Random(13), {"pk": "S", "sk": "N"})
+    live = [factory.new_item() for _ in range(10)]
+    for n, item in enumerate(live):
+        scenario.source.put(item, T0 - (n + 1) * MINUTE)
+    full = scenario.full(T0)
+    churn(scenario, factory, live, T0, random.Random(14))
+
+    results = scenario.apply(scenario.window(T0, T0 + WINDOW), full)
+
+    assert [r.action for r in results] == ["bootstrapped", "applied"]
+    scenario.check(T0 + WINDOW)
+
+
+def test_properties_commit_is_skipped_by_nothing_else(spark, tmp_path):
+    """Guards the crash tests: the functions they replace are the ones the apply path calls."""
+    assert merge.set_properties is table.set_properties
