@@ -103,4 +103,10 @@ project.testTask.spawn(sparkTest);
 // The construct's tests synthesize the plan function from its bundle: bundle first (esbuild, fast).
 project.testTask.prependSpawn(project.bundler.bundleTask);
 
+// The README's example app, synthesized and checked with cfn-lint (errors fail; warnings are shown).
+project.addTask('example:cfn-lint', {
+  description: 'Synthesize the example app (test/example/app.ts) and check its template with cfn-lint',
+  steps: [{ spawn: 'bundle' }, { exec: 'bash test/example/cfn-lint.sh' }],
+});
+
 project.synth();
