@@ -17,9 +17,18 @@ MINUTE = 60_000_000
 
 
 class Scenario:
-    def __init__(self, spark, root: Path, key=("pk", "sk"), prefix: str | None = None, table_arn: str = TABLE_ARN):
+    def __init__(
+        self,
+        spark,
+        root: Path,
+        key=("pk", "sk"),
+        prefix: str | None = None,
+        table_arn: str = TABLE_ARN,
+        key_types: dict[str, str] | None = None,
+    ):
         self.spark = spark
         self.key = list(key)
+        self.key_types = key_types
         self.source = SimulatedTable(self.key)
         self.bucket = root / "bucket"
         self.writer = ExportWriter(self.bucket, table_arn, prefix=prefix, seed=random.randrange(1 << 30))
@@ -34,6 +43,7 @@ class Scenario:
         return self.writer.incremental_export(self.source, start_micros, end_micros, **options)
 
     def apply(self, *exports: Path, **options) -> list[ExportResult]:
+        options.setdefault("key_types", self.key_types)
         return apply_exports(self.spark, self.table, self.key, [str(e) for e in exports], **options)
 
     def check(self, watermark_micros: int) -> Mirror:

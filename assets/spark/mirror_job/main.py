@@ -33,7 +33,9 @@ def parser() -> argparse.ArgumentParser:
     apply = commands.add_parser("apply", help="apply exports (a full export bootstraps) to the table")
     catalog_arguments(apply)
     apply.add_argument("--table", required=True, help="DATABASE.TABLE")
-    apply.add_argument("--key", required=True, help="the partition key attribute, then the sort key if any: PK[,SK]")
+    apply.add_argument(
+        "--key", required=True, help="the partition key attribute, then the sort key if any: PK[:TYPE][,SK[:TYPE]]"
+    )
     apply.add_argument("--allow-gap", action="store_true", help="apply a window that starts after the watermark")
     apply.add_argument("--column-types", default="{}", help='JSON object, e.g. {"price": "decimal(38,2)"}')
     apply.add_argument("exports", nargs="+", help="export folders (holding manifest-summary.json)")
@@ -59,7 +61,7 @@ def main(argv: list[str]) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     properties = dict(_key_value(p) for p in args.catalog_property)
-    key = _key(args.key) if args.command == "apply" else []
+    key, key_types = _key(args.key) if args.command == "apply" else ([], {})
     column_types = _column_types(args.column_types) if args.command == "apply" else {}
     table = _table(args.table) if args.command in ("apply", "maintain") else ""
     spark = local_session() if args.local else _running_session()
@@ -67,7 +69,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "apply":
         from .merge import apply_exports
 
-        for result in apply_exports(spark, table, key, args.exports, args.allow_gap, column_types):
+        results = apply_exports(spark, table, key, args.exports, args.allow_gap, column_types, key_types)
+        for result in results:
             print(result.line(), flush=True)
     elif args.command == "query":
         spark.catalog.setCurrentCatalog(CATALOG)
@@ -86,11 +89,19 @@ def _running_session():
     return SparkSession.builder.getOrCreate()
 
 
-def _key(text: str) -> list[str]:
-    names = text.split(",")
-    if not 1 <= len(names) <= 2 or not all(names):
-        raise MirrorError(f"--key {text!r}: expected PK or PK,SK")
-    return names
+def _key(text: str) -> tuple[list[str], dict[str, str]]:
+    """`pk` or `pk,sk`, each optionally typed (`pk:S`): types matter only to bootstrap an empty table."""
+    names, types = [], {}
+    for part in text.split(","):
+        name, _, tag = part.partition(":")
+        if not name or tag not in ("", "S", "N", "B"):
+            raise MirrorError(f"--key {text!r}: expected PK[:TYPE][,SK[:TYPE]] with TYPE one of S, N, B")
+        names.append(name)
+        if tag:
+            types[name] = tag
+    if len(names) > 2:
+        raise MirrorError(f"--key {text!r}: a DynamoDB key has at most two attributes")
+    return names, types
 
 
 def _table(text: str) -> str:

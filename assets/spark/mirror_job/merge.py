@@ -67,7 +67,9 @@ def apply_exports(
     locations: Sequence[str],
     allow_gap: bool = False,
     column_types: dict[str, str] | None = None,
+    key_types: dict[str, str] | None = None,
 ) -> list[ExportResult]:
+    """Applies exports to `table` (catalog.db.table); `key_types` maps key attributes to S, N or B."""
     overrides = dict(column_types or {})
     validate_overrides(overrides)
     storage = Storage(spark)
@@ -82,10 +84,13 @@ def apply_exports(
 
     base = state.schema if state is not None and plan.bootstrap is None else empty_schema(key)
     stats = learn_types(spark, RunFiles(([plan.bootstrap] if plan.bootstrap else []) + plan.windows), key)
-    schema, new_columns = base.extended(stats, overrides)
+    schema, new_columns = base.extended(stats, overrides, key_types)
     missing = [k for k in key if k not in {c.attribute for c in schema.columns}]
     if missing:
-        raise MirrorError(f"--key: no item has the key attribute(s) {', '.join(missing)}")
+        raise MirrorError(
+            f"--key: no item has the key attribute(s) {', '.join(missing)}; for an empty table give the key's "
+            "types, e.g. --key pk:S,sk:N"
+        )
 
     if plan.bootstrap is not None:
         results.append(_bootstrap(spark, table, schema, plan.bootstrap, replace=state is not None))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,10 +48,18 @@ class TableSchema:
         columns = tuple(Column(c["attribute"], c["column"], c["type"]) for c in json.loads(text))
         return TableSchema(tuple(key), columns)
 
-    def extended(self, stats: AttributeStats, overrides: dict[str, str]) -> tuple[TableSchema, list[Column]]:
-        """This schema plus columns for attributes it has not seen yet; also returns the new columns."""
+    def extended(
+        self, stats: AttributeStats, overrides: dict[str, str], key_types: dict[str, str] | None = None
+    ) -> tuple[TableSchema, list[Column]]:
+        """This schema plus columns for attributes it has not seen yet; also returns the new columns.
+
+        `key_types` (S, N or B per key attribute) gives key columns even when no item has been seen.
+        """
         known = {c.attribute for c in self.columns}
         shapes = {a: s for a, s in stats.dominant_shapes().items() if a not in known}
+        for attribute, tag in (key_types or {}).items():
+            if attribute not in known and attribute not in shapes:
+                shapes[attribute] = {"S": ("S",), "N": ("N", True, Counter()), "B": ("B",)}[tag]
         taken = {c.name for c in self.columns} | set(METADATA_COLUMNS)
         names = assign_names(shapes, taken)
         new_columns = []
