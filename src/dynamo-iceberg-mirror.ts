@@ -469,7 +469,7 @@ function validateDuration(name: string, value: Duration, min: Duration, max: Dur
 }
 
 function defaultDatabaseName(scope: Construct): string {
-  // Names.uniqueResourceName is alphanumeric: lower-casing it gives a valid Athena name.
+  // Stack name, construct path and a hash of the path, in snake case: a valid, unique Athena name.
   const stack = Stack.of(scope);
   const path = scope.node.path.split('/').slice(stack.node.path.split('/').length);
   return snakeCase([stack.stackName, ...path, 'mirror'].join('_')).slice(0, 200) + '_' + scope.node.addr.slice(0, 8);
@@ -480,37 +480,58 @@ interface KeySchemaElement {
   readonly keyType: string;
 }
 
-function keySchemaOf(table: dynamodb.ITable): KeySchemaElement[] | undefined {
+interface AttributeDefinition {
+  readonly attributeName: string;
+  readonly attributeType: string;
+}
+
+function keySchemaOf(table: dynamodb.ITable): { keys: KeySchemaElement[]; types: AttributeDefinition[] } | undefined {
   const child = (table as IConstruct).node?.defaultChild;
   if (child instanceof dynamodb.CfnTable || child instanceof dynamodb.CfnGlobalTable) {
-    const schema = (child as { keySchema: unknown }).keySchema;
-    if (Array.isArray(schema) && schema.every((e) => typeof e?.attributeName === 'string')) {
-      return schema as KeySchemaElement[];
+    const stack = Stack.of(child);
+    const keys = stack.resolve((child as { keySchema: unknown }).keySchema);
+    const types = stack.resolve((child as { attributeDefinitions: unknown }).attributeDefinitions);
+    if (Array.isArray(keys) && keys.every((e) => typeof e?.attributeName === 'string')) {
+      return { keys, types: Array.isArray(types) ? types : [] };
     }
   }
   return undefined;
 }
 
+function checkKeyName(name: string, value: string): void {
+  if (value.length === 0 || value.includes(',') || value.includes(':')) {
+    throw new Error(`${name} must be a non-empty attribute name without ',' or ':' (the Spark job's --key syntax), got '${value}'`);
+  }
+}
+
+/**
+ * The `--key` items: `name:TYPE` (S, N or B) when the table is defined in the app, so that the job can
+ * bootstrap an empty table; the bare names for an imported table.
+ */
 function keyAttributesOf(props: DynamoIcebergMirrorProps): string[] {
   const schema = keySchemaOf(props.table);
-  const hash = schema?.find((e) => e.keyType === 'HASH')?.attributeName;
-  const range = schema?.find((e) => e.keyType === 'RANGE')?.attributeName;
   if (schema) {
+    const hash = schema.keys.find((e) => e.keyType === 'HASH')?.attributeName;
+    const range = schema.keys.find((e) => e.keyType === 'RANGE')?.attributeName;
     if (props.partitionKeyName !== undefined && props.partitionKeyName !== hash) {
       throw new Error(`partitionKeyName '${props.partitionKeyName}' differs from the table's partition key '${hash}'`);
     }
     if (props.sortKeyName !== undefined && props.sortKeyName !== range) {
       throw new Error(`sortKeyName '${props.sortKeyName}' differs from the table's sort key '${range ?? '(none)'}'`);
     }
-    return range ? [hash!, range] : [hash!];
+    const typed = (name: string) => {
+      checkKeyName('table key', name);
+      const type = schema.types.find((d) => d.attributeName === name)?.attributeType;
+      return typeof type === 'string' && ['S', 'N', 'B'].includes(type) ? `${name}:${type}` : name;
+    };
+    return range ? [typed(hash!), typed(range)] : [typed(hash!)];
   }
   if (props.partitionKeyName === undefined) {
     throw new Error('partitionKeyName is required when the table is imported: its key schema cannot be read at synth');
   }
-  for (const [name, value] of [['partitionKeyName', props.partitionKeyName], ['sortKeyName', props.sortKeyName]] as const) {
-    if (value !== undefined && (value.length === 0 || value.includes(','))) {
-      throw new Error(`${name} must be a non-empty attribute name without commas, got '${value}'`);
-    }
+  checkKeyName('partitionKeyName', props.partitionKeyName);
+  if (props.sortKeyName !== undefined) {
+    checkKeyName('sortKeyName', props.sortKeyName);
   }
   return props.sortKeyName ? [props.partitionKeyName, props.sortKeyName] : [props.partitionKeyName];
 }

@@ -156,7 +156,7 @@ describe('DynamoIcebergMirror with defaults', () => {
       'apply', '--catalog', 'glue',
       '--warehouse', expect.stringMatching(/^s3:\/\/<OrdersMirrorStorageBucket\w+>\/warehouse$/),
       '--table', expect.stringMatching(/^test_stack_orders_mirror_mirror_\w{8}\.orders_mirror$/),
-      '--key', 'pk,sk',
+      '--key', 'pk:S,sk:S',
     ]);
   });
 });
@@ -298,10 +298,10 @@ describe('key schema', () => {
     const stack = newStack();
     new DynamoIcebergMirror(stack, 'M', { table: ordersTable(stack, { sortKey: false }) });
     const args: string[] = definitionOf(Template.fromStack(stack)).States['Mirror run'].Result.applyArguments;
-    expect(args[args.indexOf('--key') + 1]).toBe('pk');
+    expect(args[args.indexOf('--key') + 1]).toBe('pk:S');
   });
 
-  test('GIVEN a TableV2 THEN its keys are read', () => {
+  test('GIVEN a TableV2 THEN its keys and their types are read (the job can bootstrap an empty table)', () => {
     const stack = newStack();
     const table = new dynamodb.TableV2(stack, 'T', {
       partitionKey: { name: 'tenant', type: dynamodb.AttributeType.STRING },
@@ -310,7 +310,7 @@ describe('key schema', () => {
     });
     new DynamoIcebergMirror(stack, 'M', { table });
     const args: string[] = definitionOf(Template.fromStack(stack)).States['Mirror run'].Result.applyArguments;
-    expect(args[args.indexOf('--key') + 1]).toBe('tenant,id');
+    expect(args[args.indexOf('--key') + 1]).toBe('tenant:S,id:N');
   });
 
   test('GIVEN an imported table with keys THEN they are used', () => {
@@ -319,6 +319,15 @@ describe('key schema', () => {
     new DynamoIcebergMirror(stack, 'M', { table, partitionKeyName: 'PK', sortKeyName: 'SK' });
     const args: string[] = definitionOf(Template.fromStack(stack)).States['Mirror run'].Result.applyArguments;
     expect(args[args.indexOf('--key') + 1]).toBe('PK,SK');
+  });
+
+  test('GIVEN a key name the job cannot parse THEN an error names the prop', () => {
+    const stack = newStack();
+    const table = dynamodb.Table.fromTableName(stack, 'T', 'legacy');
+    expect(() => new DynamoIcebergMirror(stack, 'M', { table, partitionKeyName: 'a:b' }))
+      .toThrow("partitionKeyName must be a non-empty attribute name without ',' or ':' (the Spark job's --key syntax), got 'a:b'");
+    expect(() => new DynamoIcebergMirror(stack, 'N', { table, partitionKeyName: 'pk', sortKeyName: 'x,y' }))
+      .toThrow(/sortKeyName must be .* got 'x,y'/);
   });
 
   test('GIVEN an imported table without keys THEN an error names partitionKeyName', () => {
