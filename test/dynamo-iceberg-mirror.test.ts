@@ -192,6 +192,10 @@ describe('DynamoIcebergMirror with every prop set', () => {
     expect(mirror.databaseName).toBe('sales');
   });
 
+  test('the log group follows the removal policy', () => {
+    template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete', Properties: { RetentionInDays: 90 } });
+  });
+
   test('release label and capacity', () => {
     template.hasResourceProperties('AWS::EMRServerless::Application', {
       ReleaseLabel: 'emr-7.13.0',
