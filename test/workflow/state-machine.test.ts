@@ -345,6 +345,16 @@ describe('state machine on a local interpreter', () => {
     expect(fake.table?.[WATERMARK_PROPERTY]).toBe('2026-01-15T11:55:00.000Z');
   });
 
+  test('an export that cannot start (PITR unavailable) fails the execution with ExportNotStarted and the cause', async () => {
+    const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
+    fake.startErrors = ['DynamoDb.PointInTimeRecoveryUnavailableException'];
+    const error = await executionError(fake);
+    expect(error.name).toBe('ExportNotStarted');
+    expect(error.message).toContain('PointInTimeRecoveryUnavailableException (fake)');
+    expect(fake.exportStarts()).toHaveLength(1);
+    expect(fake.jobs).toHaveLength(0);
+  });
+
   test('an export that FAILS every attempt fails the execution with the watermark unchanged', async () => {
     const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
     fake.exportOutcomes = ['FAILED', 'FAILED', 'FAILED'];
