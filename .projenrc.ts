@@ -89,7 +89,7 @@ const sparkEnv = project.addTask('spark:env', {
 const sparkLint = project.addTask('spark:lint', {
   description: 'Lint the Spark job and its tests with ruff',
   env: pythonEnv,
-  exec: 'ts-node --project tsconfig.dev.json src/cli/main.ts python -m ruff check assets/spark test/spark',
+  exec: 'ts-node --project tsconfig.dev.json src/cli/main.ts python -m ruff check assets/spark assets/local test/spark',
 });
 const sparkTest = project.addTask('spark:test', {
   description: 'Run the Spark job tests (pytest, local Spark and Iceberg)',
@@ -100,6 +100,13 @@ const sparkTest = project.addTask('spark:test', {
 sparkTest.prependSpawn(sparkLint);
 sparkLint.prependSpawn(sparkEnv);
 project.testTask.spawn(sparkTest);
+
+project.addTask('demo', {
+  description: 'Run the local demo: exports of a sample table folded into an Iceberg table by the Spark job',
+  env: pythonEnv,
+  exec: 'ts-node --project tsconfig.dev.json src/cli/main.ts demo',
+  receiveArgs: true,
+});
 // The construct's tests synthesize the plan function from its bundle: bundle first (esbuild, fast).
 project.testTask.prependSpawn(project.bundler.bundleTask);
 

@@ -5,6 +5,7 @@ const USAGE = `Usage:
   dynamo-iceberg-mirror local apply --warehouse DIR --table DB.TABLE --key PK[,SK] [--allow-gap]
                                     [--column-types JSON] EXPORT_DIR...
   dynamo-iceberg-mirror local query --warehouse DIR --sql "SELECT ..."
+  dynamo-iceberg-mirror demo [--dir DIR]  the whole story on this machine (default DIR: demo-warehouse)
   dynamo-iceberg-mirror env [--dev]       set up the Python environment now
   dynamo-iceberg-mirror python ARGS...    run the environment's python (development)
 
@@ -22,6 +23,8 @@ export function main(argv: string[]): number {
       }
       return runPython(ensurePythonEnv(false), ['-m', 'mirror_job', sub, '--local', '--catalog', 'hadoop', ...args]);
     }
+    case 'demo':
+      return runPython(ensurePythonEnv(false), ['-m', 'dynamo_local.demo', ...rest]);
     case 'env':
       ensurePythonEnv(rest.includes('--dev'));
       return 0;

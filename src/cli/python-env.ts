@@ -7,6 +7,8 @@ import { join, resolve } from 'path';
 /** The package's root folder (holds assets/), from lib/cli or src/cli alike. */
 export const PACKAGE_ROOT = resolve(__dirname, '..', '..');
 export const SPARK_ASSETS = join(PACKAGE_ROOT, 'assets', 'spark');
+/** The local DynamoDB stand-in (history and exports in the AWS layout) used by the demo. */
+export const LOCAL_ASSETS = join(PACKAGE_ROOT, 'assets', 'local');
 const JOB_REQUIREMENTS = join(SPARK_ASSETS, 'requirements.txt');
 const DEV_REQUIREMENTS = join(PACKAGE_ROOT, 'test', 'spark', 'requirements.txt');
 
@@ -82,7 +84,7 @@ export function runPython(python: string, args: string[]): number {
   const env = {
     ...process.env,
     DYNAMO_ICEBERG_MIRROR_HOME: cacheHome(),
-    PYTHONPATH: [SPARK_ASSETS, process.env.PYTHONPATH].filter(Boolean).join(':'),
+    PYTHONPATH: [SPARK_ASSETS, LOCAL_ASSETS, process.env.PYTHONPATH].filter(Boolean).join(':'),
   };
   return run(python, args, { env });
 }

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "assets" / "spark"))
+sys.path[:0] = [str(ROOT / "assets" / "spark"), str(ROOT / "assets" / "local")]
 
 
 @pytest.fixture(scope="session")

@@ -6,10 +6,10 @@ import random
 import uuid
 from pathlib import Path
 
+from dynamo_local.exports import ExportWriter
+from dynamo_local.simulated_table import SimulatedTable
 from mirror_job.merge import ExportResult, apply_exports
 from support.compare import Mirror, assert_mirror_matches, assert_write_ts, read_mirror
-from support.exports import ExportWriter
-from support.simulated_table import SimulatedTable
 
 TABLE_ARN = "arn:aws:dynamodb:eu-north-1:123456789123:table/orders"
 T0 = 1_768_385_930_622_000  # 2026-01-14T10:18:50.622Z, micros

@@ -6,9 +6,9 @@ import json
 import subprocess
 
 from conftest import ROOT
+from dynamo_local.simulated_table import key_of
 from harness import MINUTE, T0, Scenario
 from support.compare import assert_mirror_matches
-from support.simulated_table import key_of
 
 WINDOW = 15 * MINUTE
 

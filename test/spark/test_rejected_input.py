@@ -90,7 +90,7 @@ def test_unknown_column_types_are_refused(scenario):
 
 
 def _set_summary_item_count(export, count: int) -> None:
-    from support.exports import md5_b64
+    from dynamo_local.exports import md5_b64
 
     summary = json.loads((export / "manifest-summary.json").read_text())
     summary["itemCount"] = count
@@ -101,7 +101,7 @@ def _set_summary_item_count(export, count: int) -> None:
 
 def _rewrite(export, entry, data, content: bytes) -> None:
     """Replaces a data file and keeps its manifests consistent, so only the line itself is wrong."""
-    from support.exports import md5_b64
+    from dynamo_local.exports import md5_b64
 
     data.write_bytes(gzip.compress(content))
     entries = [json.loads(x) for x in (export / "manifest-files.json").read_text().splitlines()]

@@ -9,6 +9,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import pytest
+from dynamo_local.simulated_table import SimulatedTable, key_of
 from support.compare import (
     RowMeta,
     assert_mirror_matches,
@@ -18,7 +19,6 @@ from support.compare import (
     expected_write_ts,
     item_from_row,
 )
-from support.simulated_table import SimulatedTable, key_of
 
 T = 1_768_385_930_622_000
 S, LONG, BIN, BOOL = {"kind": "string"}, {"kind": "long"}, {"kind": "binary"}, {"kind": "boolean"}

@@ -9,7 +9,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import pytest
-from support.exports import (
+from dynamo_local.exports import (
     ExportWriter,
     iso_ms,
     md5_b64,
@@ -19,7 +19,7 @@ from support.exports import (
     read_manifest_files,
     read_summary,
 )
-from support.simulated_table import SimulatedTable
+from dynamo_local.simulated_table import SimulatedTable
 
 T = 1_768_385_930_622_000  # 2026-01-14T10:18:50.622Z
 MS = 1000

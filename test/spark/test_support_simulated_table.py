@@ -6,8 +6,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))  # so `support` imports however pytest is invoked
 
 import pytest
+from dynamo_local.simulated_table import SimulatedTable, key_of
 from hypothesis import given, settings
-from support.simulated_table import SimulatedTable, key_of
 from support.strategies import timelines
 
 T = 1_768_385_930_622_000

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .exports import parse_iso_ms
-from .simulated_table import Item, KeyTuple, SimulatedTable, key_of
+from dynamo_local.exports import parse_iso_ms
+from dynamo_local.simulated_table import Item, KeyTuple, SimulatedTable, key_of
 
 PROP_COLUMNS = "dynamo-iceberg-mirror.columns"
 PROP_KEY = "dynamo-iceberg-mirror.key"

@@ -12,7 +12,7 @@ import random
 from decimal import Decimal
 from typing import Any, Callable
 
-from .simulated_table import Item
+from dynamo_local.simulated_table import Item
 
 TypedValue = dict[str, Any]
 

@@ -9,10 +9,10 @@ import random
 from dataclasses import dataclass, field
 from typing import Literal
 
+from dynamo_local.simulated_table import Item, KeyTuple, SimulatedTable, key_of
 from hypothesis import strategies as st
 
 from .items import ItemFactory
-from .simulated_table import Item, KeyTuple, SimulatedTable, key_of
 
 OpKind = Literal[
     "put_new", "update", "update_remove", "type_change", "add_attributes", "recreate", "delete", "delete_unknown"
