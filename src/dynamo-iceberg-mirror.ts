@@ -293,6 +293,19 @@ export class DynamoIcebergMirror extends Construct {
         'exportRetention only applies to the bucket the construct creates; add a lifecycle rule to your bucket yourself.');
     }
     const freshnessThreshold = props.freshnessThreshold ?? Duration.seconds(scheduleInterval.toSeconds() * 3);
+    if (!Token.isUnresolved(freshnessThreshold.toSeconds())) {
+      if (freshnessThreshold.toSeconds() < 60) {
+        throw new Error(`freshnessThreshold must be at least 1 minute, got ${freshnessThreshold.toHumanString()}`);
+      }
+      if (freshnessThreshold.toSeconds() <= scheduleInterval.toSeconds()) {
+        Annotations.of(this).addWarningV2('dynamo-iceberg-mirror:freshnessThreshold',
+          `freshnessThreshold (${freshnessThreshold.toHumanString()}) is not longer than scheduleInterval (${scheduleInterval.toHumanString()}): the table is always that far behind just before a run, so the alarm will fire in normal operation.`);
+      }
+    }
+    if (maxWindow.toSeconds() * MAX_WINDOWS_PER_RUN < scheduleInterval.toSeconds()) {
+      Annotations.of(this).addWarningV2('dynamo-iceberg-mirror:maxWindow',
+        `maxWindow (${maxWindow.toHumanString()}) times ${MAX_WINDOWS_PER_RUN} windows per run is shorter than scheduleInterval (${scheduleInterval.toHumanString()}): the mirror would fall further behind every run.`);
+    }
     const keyAttributes = keyAttributesOf(props);
     checkPointInTimeRecovery(this, props.table);
 

@@ -401,6 +401,7 @@ describe('validation', () => {
     [{ maxMemory: Size.mebibytes(512) }, /maxMemory must be at least 1 GiB, got 512 MiB/],
     [{ exportRetention: Duration.hours(12) }, /exportRetention must be at least 1 day, got 12 hours/],
     [{ columnTypes: { '': ColumnType.LONG } }, /columnTypes: attribute names must not be empty/],
+    [{ freshnessThreshold: Duration.seconds(30) }, /freshnessThreshold must be at least 1 minute, got 30 seconds/],
   ])('GIVEN %j THEN %s', (props, error) => {
     const stack = newStack();
     expect(() => new DynamoIcebergMirror(stack, 'M', { table: ordersTable(stack), ...props })).toThrow(error);
@@ -411,6 +412,18 @@ describe('validation', () => {
     const database = glue.Database.fromDatabaseArn(stack, 'Db', 'arn:aws:glue:eu-north-1:123456789012:database/analytics');
     expect(() => new DynamoIcebergMirror(stack, 'M', { table: ordersTable(stack), database, databaseName: 'x' }))
       .toThrow('databaseName names the database the construct creates; it cannot be combined with database');
+  });
+
+  test('GIVEN a freshness threshold within one interval THEN a warning', () => {
+    const stack = newStack();
+    new DynamoIcebergMirror(stack, 'M', { table: ordersTable(stack), freshnessThreshold: Duration.minutes(30) });
+    Annotations.fromStack(stack).hasWarning('/TestStack/M', Match.stringLikeRegexp('the alarm will fire in normal operation'));
+  });
+
+  test('GIVEN windows too short to keep up with the schedule THEN a warning', () => {
+    const stack = newStack();
+    new DynamoIcebergMirror(stack, 'M', { table: ordersTable(stack), maxWindow: Duration.minutes(15), scheduleInterval: Duration.hours(24) });
+    Annotations.fromStack(stack).hasWarning('/TestStack/M', Match.stringLikeRegexp('would fall further behind every run'));
   });
 
   test('GIVEN a release that is not emr-7 THEN a warning', () => {
