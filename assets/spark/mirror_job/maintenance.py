@@ -25,9 +25,8 @@ def maintain(spark, table: str, retain_days: int = 5, retain_last: int = 1, orph
         return (now - timedelta(days=days)).strftime("TIMESTAMP '%Y-%m-%d %H:%M:%S'")
 
     return {
-        "rewrite_data_files": call("rewrite_data_files", "options => map('delete-ratio-threshold', '0.3')"),
-        "rewrite_position_delete_files": call(
-            "rewrite_position_delete_files", "options => map('rewrite-all', 'false')"
+        "rewrite_data_files": call(
+            "rewrite_data_files", "options => map('delete-ratio-threshold', '0.3', 'remove-dangling-deletes', 'true')"
         ),
         "rewrite_manifests": call("rewrite_manifests", "use_caching => false"),
         "expire_snapshots": call(
