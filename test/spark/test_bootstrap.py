@@ -115,3 +115,18 @@ def test_full_export_under_a_prefix_resolves_keys_from_the_bucket_root(spark, tm
     assert "exports/orders/AWSDynamoDB" in str(export)
     scenario.apply(export)
     scenario.check(T0)
+
+
+def test_a_newer_full_export_rebootstraps_the_table(spark, tmp_path):
+    scenario = Scenario(spark, tmp_path)
+    scenario.source.put({"pk": {"S": "a"}, "sk": {"N": "1"}, "v": {"S": "first"}}, T0 - MINUTE)
+    scenario.source.put({"pk": {"S": "b"}, "sk": {"N": "1"}, "v": {"S": "gone later"}}, T0 - MINUTE)
+    scenario.apply(scenario.full(T0))
+    scenario.source.put({"pk": {"S": "a"}, "sk": {"N": "1"}, "v": {"N": "2"}}, T0 + 50 * MINUTE)
+    scenario.source.delete({"pk": {"S": "b"}, "sk": {"N": "1"}}, T0 + 51 * MINUTE)
+
+    # As after the watermark fell out of the PITR window: a new full export, no chain of windows.
+    (result,) = scenario.apply(scenario.full(T0 + 60 * MINUTE))
+
+    assert result.action == "bootstrapped"
+    scenario.check(T0 + 60 * MINUTE)
