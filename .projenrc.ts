@@ -111,9 +111,10 @@ project.addTask('demo', {
 project.testTask.prependSpawn(project.bundler.bundleTask);
 
 // The README's example app, synthesized and checked with cfn-lint (errors fail; warnings are shown).
-project.addTask('example:cfn-lint', {
+const exampleCfnLint = project.addTask('example:cfn-lint', {
   description: 'Synthesize the example app (test/example/app.ts) and check its template with cfn-lint',
   steps: [{ spawn: 'bundle' }, { exec: 'bash test/example/cfn-lint.sh' }],
 });
+project.testTask.spawn(exampleCfnLint);
 
 project.synth();
