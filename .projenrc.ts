@@ -75,6 +75,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 });
 
+// eslint types .projenrc.ts through tsconfig.dev.json, whose `**/*.ts` does not match dot-files.
+project.tsconfigDev.addInclude('.projenrc.ts');
+
 for (const pattern of ['/.cache/', '/.ci/', '__pycache__/', '*.pyc', '/demo-warehouse/']) {
   project.addPackageIgnore(pattern);
 }

@@ -148,6 +148,15 @@ export interface DynamoIcebergMirrorProps {
   readonly columnTypes?: { [attributeName: string]: ColumnType };
 
   /**
+   * Partition the Iceberg table by `bucket(N, partition key)` with this many buckets: a window's
+   * deletes then touch fewer, smaller files, and queries by key read one bucket. Applies when the
+   * table is created (bootstrap or re-bootstrap); an existing table keeps its layout.
+   *
+   * @default - unpartitioned
+   */
+  readonly partitionBuckets?: number;
+
+  /**
    * When table maintenance runs (expire snapshots, compact files, remove orphans). Maintenance is
    * serialized with merges: it never runs while a merge does.
    *
@@ -330,6 +339,12 @@ export class DynamoIcebergMirror extends Construct {
       columnTypes[attribute] = type.typeName;
     }
 
+    const partitionBuckets = props.partitionBuckets ?? 0;
+    const bucketsValid = Number.isInteger(partitionBuckets) && partitionBuckets >= 1 && partitionBuckets <= 1024;
+    if (props.partitionBuckets !== undefined && !Token.isUnresolved(partitionBuckets) && !bucketsValid) {
+      throw new Error(`partitionBuckets must be an integer from 1 to 1024, got ${partitionBuckets}`);
+    }
+
     const engine = new SparkEngine(this, 'Engine', {
       storage: this.storage,
       releaseLabel,
@@ -337,6 +352,7 @@ export class DynamoIcebergMirror extends Construct {
       maxMemory,
       keyAttributes,
       columnTypes,
+      partitionBuckets,
     });
 
     const workflow = new MirrorWorkflow(this, 'Workflow', {

@@ -24,6 +24,7 @@ function everyProp(stack: Stack): Partial<DynamoIcebergMirrorProps> {
     maxVcpu: 32,
     maxMemory: Size.gibibytes(128),
     columnTypes: { price: ColumnType.decimal(2), note: ColumnType.STRING, payload: ColumnType.JSON },
+    partitionBuckets: 16,
     maintenanceSchedule: scheduler.ScheduleExpression.cron({ hour: '3', minute: '0' }),
     rebootstrapPolicy: RebootstrapPolicy.ALARM_AND_WAIT,
     encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
@@ -243,6 +244,7 @@ describe('DynamoIcebergMirror with every prop set', () => {
     expect(args[args.indexOf('--warehouse') + 1]).toMatch(/\/lake\/warehouse$/);
     expect(args[args.indexOf('--table') + 1]).toBe('sales.orders');
     expect(JSON.parse(args[args.indexOf('--column-types') + 1])).toEqual({ price: 'decimal(38,2)', note: 'string', payload: 'json' });
+    expect(args[args.indexOf('--partition-buckets') + 1]).toBe('16');
   });
 
   test('job logs are encrypted with the key', () => {
@@ -401,6 +403,8 @@ describe('validation', () => {
     [{ maxMemory: Size.mebibytes(512) }, /maxMemory must be at least 1 GiB, got 512 MiB/],
     [{ exportRetention: Duration.hours(12) }, /exportRetention must be at least 1 day, got 12 hours/],
     [{ columnTypes: { '': ColumnType.LONG } }, /columnTypes: attribute names must not be empty/],
+    [{ partitionBuckets: 0 }, /partitionBuckets must be an integer from 1 to 1024, got 0/],
+    [{ partitionBuckets: 2048 }, /partitionBuckets must be an integer from 1 to 1024, got 2048/],
     [{ freshnessThreshold: Duration.seconds(30) }, /freshnessThreshold must be at least 1 minute, got 30 seconds/],
   ])('GIVEN %j THEN %s', (props, error) => {
     const stack = newStack();

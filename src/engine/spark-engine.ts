@@ -25,6 +25,8 @@ export interface SparkEngineProps {
   readonly keyAttributes: string[];
   /** Attribute name to Iceberg type name. */
   readonly columnTypes: Record<string, string>;
+  /** Buckets of the partition key for a new table; 0 for none. */
+  readonly partitionBuckets: number;
 }
 
 /**
@@ -145,7 +147,8 @@ export class SparkEngine extends Construct {
     const columnTypes = Object.keys(this.props.columnTypes).length > 0
       ? ['--column-types', JSON.stringify(this.props.columnTypes)]
       : [];
-    return ['apply', ...this.tableArguments(), '--key', this.props.keyAttributes.join(','), ...columnTypes];
+    const buckets = this.props.partitionBuckets > 0 ? ['--partition-buckets', `${this.props.partitionBuckets}`] : [];
+    return ['apply', ...this.tableArguments(), '--key', this.props.keyAttributes.join(','), ...columnTypes, ...buckets];
   }
 
   /** `maintain ...` */

@@ -282,3 +282,19 @@ def test_bootstrap_and_windows_in_one_run(spark, tmp_path):
 def test_properties_commit_is_skipped_by_nothing_else(spark, tmp_path):
     """Guards the crash tests: the functions they replace are the ones the apply path calls."""
     assert merge.set_properties is table.set_properties
+
+
+def test_a_bucketed_table_mirrors_the_same(spark, tmp_path):
+    scenario = Scenario(spark, tmp_path)
+    factory = ItemFactory(random.Random(17), {"pk": "S", "sk": "N"})
+    live = [factory.new_item() for _ in range(25)]
+    for n, item in enumerate(live):
+        scenario.source.put(item, T0 - (n + 1) * MINUTE)
+    scenario.apply(scenario.full(T0), partition_buckets=4)
+    churn(scenario, factory, live, T0, random.Random(18))
+
+    scenario.apply(scenario.window(T0, T0 + WINDOW))
+
+    partitions = spark.sql(f"SELECT partition FROM {scenario.table}.partitions").collect()
+    assert 1 < len(partitions) <= 4
+    scenario.check(T0 + WINDOW)

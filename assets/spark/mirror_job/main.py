@@ -37,6 +37,9 @@ def parser() -> argparse.ArgumentParser:
         "--key", required=True, help="the partition key attribute, then the sort key if any: PK[:TYPE][,SK[:TYPE]]"
     )
     apply.add_argument("--allow-gap", action="store_true", help="apply a window that starts after the watermark")
+    apply.add_argument(
+        "--partition-buckets", type=int, default=0, help="partition a new table by bucket(N, partition key)"
+    )
     apply.add_argument("--column-types", default="{}", help='JSON object, e.g. {"price": "decimal(38,2)"}')
     apply.add_argument("exports", nargs="+", help="export folders (holding manifest-summary.json)")
 
@@ -69,7 +72,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "apply":
         from .merge import apply_exports
 
-        results = apply_exports(spark, table, key, args.exports, args.allow_gap, column_types, key_types)
+        if not 0 <= args.partition_buckets <= 1024:
+            raise MirrorError(f"--partition-buckets {args.partition_buckets}: expected 0 (none) to 1024")
+        results = apply_exports(
+            spark, table, key, args.exports, args.allow_gap, column_types, key_types, args.partition_buckets
+        )
         for result in results:
             print(result.line(), flush=True)
     elif args.command == "query":

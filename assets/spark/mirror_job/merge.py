@@ -68,8 +68,12 @@ def apply_exports(
     allow_gap: bool = False,
     column_types: dict[str, str] | None = None,
     key_types: dict[str, str] | None = None,
+    partition_buckets: int = 0,
 ) -> list[ExportResult]:
-    """Applies exports to `table` (catalog.db.table); `key_types` maps key attributes to S, N or B."""
+    """Applies exports to `table` (catalog.db.table); `key_types` maps key attributes to S, N or B.
+
+    `partition_buckets` shapes a table created by this run (bootstrap); an existing table keeps its layout.
+    """
     overrides = dict(column_types or {})
     validate_overrides(overrides)
     storage = Storage(spark)
@@ -93,7 +97,7 @@ def apply_exports(
         )
 
     if plan.bootstrap is not None:
-        results.append(_bootstrap(spark, table, schema, plan.bootstrap, replace=state is not None))
+        results.append(_bootstrap(spark, table, schema, plan.bootstrap, state is not None, partition_buckets))
         results[-1].new_columns = [c.name for c in new_columns]
         state = load_state(spark, table)
     if plan.windows:
@@ -108,12 +112,15 @@ def _watermark_text(state: TableState | None) -> str:
     return format_time(state.watermark) if state is not None else ""
 
 
-def _bootstrap(spark, table: str, schema: TableSchema, export: Export, replace: bool) -> ExportResult:
+def _bootstrap(
+    spark, table: str, schema: TableSchema, export: Export, replace: bool, partition_buckets: int
+) -> ExportResult:
     from pyspark.sql import functions as F
 
     rows = change_rows(spark, RunFiles([export]), schema).drop(OP, MICROS, ORDER)
     properties = state_properties(schema, export.end, export.table_arn, export.export_id, export.export_id, [])
-    run_action(lambda: create_table(spark, table, rows, properties, replace))
+    key_column = schema.key_columns[0]
+    run_action(lambda: create_table(spark, table, rows, properties, replace, partition_buckets, key_column))
     rows_written, unmapped = spark.table(table).agg(F.count(F.lit(1)), F.sum(_unmapped_count())).first()
     return ExportResult(export, "bootstrapped", format_time(export.end), inserted=rows_written, unmapped=unmapped or 0)
 

@@ -90,11 +90,21 @@ def state_properties(
     }
 
 
-def create_table(spark, name: str, rows, properties: dict[str, str], replace: bool) -> None:
-    """Creates (or atomically replaces) the table with its rows and properties in one commit."""
+def create_table(
+    spark, name: str, rows, properties: dict[str, str], replace: bool, partition_buckets: int, key_column: str
+) -> None:
+    """Creates (or atomically replaces) the table with its rows and properties in one commit.
+
+    With `partition_buckets` > 0 the table is partitioned by bucket(N, partition key), which spreads
+    a window's deletes over fewer, smaller files and lets engines prune by key.
+    """
+    from pyspark.sql import functions as F
+
     namespace = name.rsplit(".", 1)[0]
     spark.sql(f"CREATE NAMESPACE IF NOT EXISTS {namespace}")
     writer = rows.writeTo(name).using("iceberg")
+    if partition_buckets > 0:
+        writer = writer.partitionedBy(F.bucket(partition_buckets, F.col(key_column)))
     for key, value in {**TABLE_DEFAULTS, **properties}.items():
         writer = writer.tableProperty(key, value)
     writer.createOrReplace() if replace else writer.create()
