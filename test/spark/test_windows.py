@@ -13,15 +13,19 @@ from support.items import ItemFactory
 WINDOW = 15 * MINUTE
 
 
-def populated(spark, tmp_path, seed: int = 1, items: int = 30):
-    """A bootstrapped mirror of a table with random items, plus the factory that made them."""
+def seeded(spark, tmp_path, seed: int, items: int):
+    """A table with random items written before T0 (not mirrored yet), and the factory that made them."""
     scenario = Scenario(spark, tmp_path)
     factory = ItemFactory(random.Random(seed), {"pk": "S", "sk": "N"})
-    live = []
-    for offset in range(items):
-        item = factory.new_item()
-        scenario.source.put(item, T0 - (items - offset) * MINUTE)
-        live.append(item)
+    live = [factory.new_item() for _ in range(items)]
+    for n, item in enumerate(live):
+        scenario.source.put(item, T0 - (items - n) * MINUTE)
+    return scenario, factory, live
+
+
+def populated(spark, tmp_path, seed: int = 1, items: int = 30):
+    """A mirror bootstrapped from a full export at T0 of a table with random items."""
+    scenario, factory, live = seeded(spark, tmp_path, seed, items)
     scenario.apply(scenario.full(T0))
     return scenario, factory, live
 
@@ -265,11 +269,7 @@ def test_new_image_only_exports_are_applied_like_full_images(spark, tmp_path):
 
 
 def test_bootstrap_and_windows_in_one_run(spark, tmp_path):
-    scenario = Scenario(spark, tmp_path)
-    factory = ItemFactory(random.Random(13), {"pk": "S", "sk": "N"})
-    live = [factory.new_item() for _ in range(10)]
-    for n, item in enumerate(live):
-        scenario.source.put(item, T0 - (n + 1) * MINUTE)
+    scenario, factory, live = seeded(spark, tmp_path, seed=13, items=10)
     full = scenario.full(T0)
     churn(scenario, factory, live, T0, random.Random(14))
 
@@ -279,17 +279,13 @@ def test_bootstrap_and_windows_in_one_run(spark, tmp_path):
     scenario.check(T0 + WINDOW)
 
 
-def test_properties_commit_is_skipped_by_nothing_else(spark, tmp_path):
-    """Guards the crash tests: the functions they replace are the ones the apply path calls."""
+def test_the_crash_tests_replace_the_function_the_apply_path_calls():
+    """Guards the crash tests: replacing merge.set_properties must reach the watermark commit."""
     assert merge.set_properties is table.set_properties
 
 
 def test_a_bucketed_table_mirrors_the_same(spark, tmp_path):
-    scenario = Scenario(spark, tmp_path)
-    factory = ItemFactory(random.Random(17), {"pk": "S", "sk": "N"})
-    live = [factory.new_item() for _ in range(25)]
-    for n, item in enumerate(live):
-        scenario.source.put(item, T0 - (n + 1) * MINUTE)
+    scenario, factory, live = seeded(spark, tmp_path, seed=17, items=25)
     scenario.apply(scenario.full(T0), partition_buckets=4)
     churn(scenario, factory, live, T0, random.Random(18))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from .manifest import Export
-from .reader import DELETE, MICROS, OP, ORDER, _micros
+from .reader import DELETE, MICROS, OP, ORDER, epoch_micros
 from .schema import EXPORT_ID, WRITE_TS
 
 ORDERS = "_orders"
@@ -35,7 +35,9 @@ def newest_changes(
     spans = F.array(
         *[
             F.struct(
-                F.lit(order).alias("order"), F.lit(_micros(w.start)).alias("start"), F.lit(_micros(w.end)).alias("end")
+                F.lit(order).alias("order"),
+                F.lit(epoch_micros(w.start)).alias("start"),
+                F.lit(epoch_micros(w.end)).alias("end"),
             )
             for order, w in enumerate(windows)
         ]
@@ -47,8 +49,8 @@ def newest_changes(
     changes = changes.withColumn(
         OP, F.when(left_out_by_a_window(F.col(MICROS), F.col(ORDERS)), F.lit(DELETE)).otherwise(F.col(OP))
     )
-    earliest = min(_micros(w.start) for w in windows)
-    if earliest < _micros(watermark):
+    earliest = min(epoch_micros(w.start) for w in windows)
+    if earliest < epoch_micros(watermark):
         changes = changes.unionByName(
             _rows_left_out(spark, changes, keys, table, bootstrap_export, earliest, left_out_by_a_window)
         )

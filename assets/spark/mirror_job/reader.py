@@ -21,7 +21,7 @@ OP, ORDER, MICROS = "_op", "_order", "_micros"
 PUT, DELETE = "U", "D"
 
 
-def _micros(moment: datetime) -> int:
+def epoch_micros(moment: datetime) -> int:
     return (moment - EPOCH) // timedelta(microseconds=1)
 
 
@@ -101,7 +101,7 @@ def change_rows(spark, run: RunFiles, schema: TableSchema):
         positions = [column_of[attribute] for attribute in schema.key]
         for path, content in files:
             for order, export, data_file, line, change in run.changes(path, content):
-                micros = change.write_micros if change.write_micros is not None else _micros(export.end)
+                micros = change.write_micros if change.write_micros is not None else epoch_micros(export.end)
                 write_ts = EPOCH + timedelta(microseconds=micros)
                 try:
                     if change.image is not None:
