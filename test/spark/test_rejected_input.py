@@ -111,3 +111,12 @@ def _rewrite(export, entry, data, content: bytes) -> None:
     manifest = "".join(json.dumps(e) + "\n" for e in entries).encode()
     (export / "manifest-files.json").write_bytes(manifest)
     (export / "manifest-files.md5").write_text(md5_b64(manifest))
+
+
+def test_a_table_that_is_not_a_mirror_is_left_alone(spark, tmp_path):
+    fresh = Scenario(spark, tmp_path)
+    spark.sql(f"CREATE TABLE {fresh.table} (id bigint) USING iceberg")
+    fresh.source.put({"pk": {"S": "x"}, "sk": {"N": "1"}}, T0 - MINUTE)
+    with pytest.raises(MirrorError, match="has no dynamo-iceberg-mirror.watermark property; it is not a mirror"):
+        fresh.apply(fresh.full(T0))
+    assert spark.table(fresh.table).columns == ["id"]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from .errors import MirrorError
 from .manifest import format_time, parse_time
 from .schema import Column, TableSchema
 
@@ -54,7 +55,7 @@ def load_state(spark, name: str) -> TableState | None:
         raise
     properties = dict(table.properties())
     if WATERMARK not in properties:
-        return None if COLUMNS not in properties else _incomplete(name)
+        raise MirrorError(f"{name}: the table exists but has no {WATERMARK} property; it is not a mirror")
     key = json.loads(properties[KEY])
     return TableState(
         schema=TableSchema.from_json(key, properties[COLUMNS]),
@@ -63,12 +64,6 @@ def load_state(spark, name: str) -> TableState | None:
         bootstrap_export=properties.get(BOOTSTRAP_EXPORT, ""),
         gaps=json.loads(properties.get(GAPS, "[]")),
     )
-
-
-def _incomplete(name: str):
-    from .errors import MirrorError
-
-    raise MirrorError(f"{name}: the table has mirror columns but no watermark; re-bootstrap it from a full export")
 
 
 def state_properties(
