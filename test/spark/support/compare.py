@@ -283,19 +283,20 @@ def diff_values(path: str, actual: Any, expected: Any, loose: bool = False) -> l
     return [] if ok else [f"{path}: expected {_show(expected)}, actual {_show(actual)}"]
 
 
-def _diff_map(path: str, actual: Mapping[str, Any], expected: Mapping[str, Any], loose: bool) -> list[str]:
+def _diff_map(path: str, actual: Mapping[str, Any], expected: Mapping[str, Any], loose: bool,
+              loose_keys: Collection[str] = ()) -> list[str]:
     # A NULL expected value may be absent in the mirror (struct fields and top-level attributes
     # turn NULL and absent into the same SQL NULL); the reverse is a difference.
     out = []
     for k in sorted(set(actual) | set(expected), key=repr):
-        sub = f"{path}.{k!r}" if path else repr(k)
+        sub = f"{path}.{k!r}" if path else f"attribute {k!r}"
         if k not in actual:
             if not _is_null(expected[k]):
                 out.append(f"{sub}: missing in mirror, expected {_show(expected[k])}")
         elif k not in expected:
             out.append(f"{sub}: unexpected in mirror: {_show(actual[k])}")
         else:
-            out.extend(diff_values(sub, actual[k], expected[k], loose))
+            out.extend(diff_values(sub, actual[k], expected[k], loose or k in loose_keys))
     return out
 
 
@@ -352,16 +353,8 @@ def diff_items(
         elif key not in expected:
             out.append(f"key {key!r}: unexpected row in mirror: {_show(actual[key], 300)}")
         else:
-            a, e = actual[key], expected[key]
-            for attr in sorted(set(a) | set(e), key=repr):
-                loose = attr in double_attributes
-                if attr not in a:
-                    if not _is_null(e[attr]):
-                        out.append(f"key {key!r}: attribute {attr!r}: missing in mirror, expected {_show(e[attr])}")
-                elif attr not in e:
-                    out.append(f"key {key!r}: attribute {attr!r}: unexpected in mirror: {_show(a[attr])}")
-                else:
-                    out.extend(f"key {key!r}: {d}" for d in diff_values(f"attribute {attr!r}", a[attr], e[attr], loose))
+            diffs = _diff_map("", actual[key], expected[key], False, double_attributes)
+            out.extend(f"key {key!r}: {d}" for d in diffs)
     return out
 
 
