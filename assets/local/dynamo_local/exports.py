@@ -332,42 +332,18 @@ class ExportWriter:
         key_tags = {k: next(iter(live[0][k])) for k in names} if live else {}
         out = []
         for i in range(n):
-            lines = []
+            changes = []
             for j in range(items_per_file):
                 keys = {k: _decoy_key_value(key_tags.get(k, "S"), i, j, self.rng) for k in names}
                 image = dict(keys, decoy={"S": f"decoy file {i} line {j}"}, n={"N": str(j)})
-                lines.append(
-                    _compact(
-                        {
-                            "Metadata": {"WriteTimestampMicros": {"N": str(4_000_000_000_000_000 + j)}},
-                            "Keys": keys,
-                            "NewImage": image,
-                        }
-                    )
-                )
+                changes.append(Change(keys, image, None, 4_000_000_000_000_000 + j))
             if live:
                 victim = self.rng.choice(live)
-                keys = {k: victim[k] for k in names}
-                lines.append(
-                    _compact(
-                        {
-                            "Metadata": {"WriteTimestampMicros": {"N": "4000000000000099"}},
-                            "Keys": keys,
-                            "OldImage": victim,
-                        }
-                    )
-                )
+                changes.append(Change({k: victim[k] for k in names}, None, victim, 4_000_000_000_000_099))
                 other = self.rng.choice(live)
                 keys = {k: other[k] for k in names}
-                lines.append(
-                    _compact(
-                        {
-                            "Metadata": {"WriteTimestampMicros": {"N": "4000000000000098"}},
-                            "Keys": keys,
-                            "NewImage": dict(keys, decoy={"S": "overwritten"}),
-                        }
-                    )
-                )
+                changes.append(Change(keys, dict(keys, decoy={"S": "overwritten"}), None, 4_000_000_000_000_098))
+            lines = [_compact(change_record(change, "NEW_AND_OLD_IMAGES")) for change in changes]
             data_file = self._write_data_file(f"{self.base_key}/data", lines)
             out.append(self.path_of(data_file.key))
         return out
