@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { DynamoIcebergMirror, DynamoIcebergMirrorProps } from '../src';
+import { PlanConfig } from '../src/workflow/plan';
 
 /** A stack in a fixed account and region. */
 export function newStack(): Stack {
@@ -56,3 +57,16 @@ export function statementsOf(template: Template, name: string): any[] {
     .filter(([id]) => id.includes(name))
     .flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement);
 }
+
+export const TABLE_ARN = 'arn:aws:dynamodb:eu-north-1:123456789012:table/orders';
+
+/** The planning settings shared by the plan tests and the plan handler tests. */
+export const PLAN_CONFIG: PlanConfig = {
+  tableArn: TABLE_ARN,
+  exportViewType: 'NEW_IMAGE',
+  minWindowSeconds: 900,
+  maxWindowSeconds: 86400,
+  safetyLagSeconds: 300,
+  maxWindowsPerRun: 10,
+  rebootstrap: 'AUTOMATIC',
+};

@@ -2,20 +2,13 @@ import { gzipSync } from 'zlib';
 import { DescribeContinuousBackupsCommand } from '@aws-sdk/client-dynamodb';
 import { GetTableCommand } from '@aws-sdk/client-glue';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { PLAN_CONFIG, TABLE_ARN } from './helpers';
 import { makePlanHandler, PlanClients, PlanEvent, readTableState } from '../src/mirror-plan.lambda';
-
-const TABLE_ARN = 'arn:aws:dynamodb:eu-north-1:123456789012:table/orders';
 
 const EVENT: PlanEvent = {
   now: '2026-01-15T12:00:00.123Z',
   config: {
-    tableArn: TABLE_ARN,
-    exportViewType: 'NEW_IMAGE',
-    minWindowSeconds: 900,
-    maxWindowSeconds: 86400,
-    safetyLagSeconds: 300,
-    maxWindowsPerRun: 10,
-    rebootstrap: 'AUTOMATIC',
+    ...PLAN_CONFIG,
     glueDatabase: 'mirror_db',
     glueTable: 'orders',
     mirrorName: 'mirror_db.orders',

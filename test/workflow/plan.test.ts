@@ -1,16 +1,6 @@
-import { exportClientToken, formatTime, Plan, PlanConfig, PlanFacts, planRun } from '../../src/workflow/plan';
+import { exportClientToken, formatTime, Plan, PlanFacts, planRun } from '../../src/workflow/plan';
+import { PLAN_CONFIG as CONFIG, TABLE_ARN } from '../helpers';
 
-const TABLE_ARN = 'arn:aws:dynamodb:eu-north-1:123456789012:table/orders';
-
-const CONFIG: PlanConfig = {
-  tableArn: TABLE_ARN,
-  exportViewType: 'NEW_IMAGE',
-  minWindowSeconds: 900,
-  maxWindowSeconds: 86400,
-  safetyLagSeconds: 300,
-  maxWindowsPerRun: 10,
-  rebootstrap: 'AUTOMATIC',
-};
 
 function facts(overrides: Partial<PlanFacts>): PlanFacts {
   return {
