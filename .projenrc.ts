@@ -60,6 +60,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-dynamodb@^3',
     '@aws-sdk/client-glue@^3',
     '@aws-sdk/client-s3@^3',
+    '@aws-sdk/client-sfn@^3',
     '@types/aws-lambda@^8',
     'aws-local-stepfunctions@3.0.0',
   ],

@@ -1,0 +1,241 @@
+/**
+ * One execution of the synthesized state machine on a local Step Functions interpreter
+ * (aws-local-stepfunctions), against the AWS emulator named by AWS_ENDPOINT_URL.
+ *
+ * Usage: execute.ts REQUEST_JSON, where the request is
+ *   { deployment, now, name, input, python, workdir }  (now: the emulator's clock, ISO-8601)
+ * Prints one JSON line: { status, output | error, states, jobs }.
+ *
+ * How each kind of Task is answered:
+ * - `aws-sdk:<service>:<action>`: the same call through the AWS SDK, sent to the emulator;
+ * - the plan Lambda: its bundled code from the cloud assembly, called in this process;
+ * - `emr-serverless:startJobRun.sync`: the entry point and --py-files the job run names are fetched
+ *   from the emulator's S3 and run by local-mode Spark, with the job's arguments plus `--local` and
+ *   the emulator's endpoints as catalog properties.
+ */
+import { spawnSync } from 'child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { StateMachine } from 'aws-local-stepfunctions';
+
+// aws-local-stepfunctions 3 uses Promise.withResolvers (Node >= 22); Node 20 needs this polyfill.
+if (typeof (Promise as any).withResolvers !== 'function') {
+  (Promise as any).withResolvers = function withResolvers<T>() {
+    let resolve!: (value: T) => void;
+    let reject!: (reason?: unknown) => void;
+    const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
+    return { promise, resolve, reject };
+  };
+}
+
+/**
+ * This process lives on the emulator's virtual clock, which runs ahead of the wall clock: the
+ * interpreter stamps $$.Execution.StartTime with `new Date()`.
+ */
+function useClock(now: string): void {
+  const offset = Date.parse(now) - Date.now();
+  const RealDate = Date;
+  class VirtualDate extends RealDate {
+    static now(): number {
+      return RealDate.now() + offset;
+    }
+    constructor(...args: any[]) {
+      if (args.length === 0) {
+        super(RealDate.now() + offset);
+      } else {
+        super(...(args as [any]));
+      }
+    }
+  }
+  globalThis.Date = VirtualDate as DateConstructor;
+}
+
+interface Request {
+  readonly deployment: string;
+  readonly now: string;
+  readonly name: string;
+  readonly input: unknown;
+  readonly python: string;
+  readonly workdir: string;
+}
+
+type Handler = (input: any) => Promise<any>;
+
+const request: Request = JSON.parse(process.argv[2]);
+useClock(request.now);
+const deployment = JSON.parse(readFileSync(request.deployment, 'utf-8'));
+const endpoint = process.env.AWS_ENDPOINT_URL!;
+const states: string[] = [];
+const jobs: string[][] = [];
+
+/** The name Step Functions gives an SDK integration's errors: `DynamoDb.ExportConflictException`. */
+function errorPrefix(service: string): string {
+  return service === 'dynamodb' ? 'DynamoDb' : service.charAt(0).toUpperCase() + service.slice(1);
+}
+
+/** Step Functions passes ISO-8601 text for timestamp fields; the SDK wants Date objects. */
+function withDates(value: any, key = ''): any {
+  if (typeof value === 'string' && key.endsWith('Time') && !Number.isNaN(Date.parse(value))) {
+    return new Date(value);
+  }
+  if (Array.isArray(value)) {
+    return value.map((v) => withDates(v));
+  }
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withDates(v, k)]));
+  }
+  return value;
+}
+
+/** Services whose API members are camelCase; Step Functions' SDK integrations spell every member in PascalCase. */
+const CAMEL_CASE_SERVICES = new Set(['sfn']);
+
+function recase(value: any, first: (c: string) => string): any {
+  if (Array.isArray(value)) {
+    return value.map((v) => recase(v, first));
+  }
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [first(k.charAt(0)) + k.slice(1), recase(v, first)]));
+  }
+  return value;
+}
+
+function sdkCall(service: string, action: string): Handler {
+  // The client package is known only from the Task's resource.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sdk = require(`@aws-sdk/client-${service}`);
+  const clientName = Object.keys(sdk).find((k) => k.endsWith('Client') && k !== '__Client')!;
+  const command = sdk[`${action.charAt(0).toUpperCase()}${action.slice(1)}Command`];
+  const client = new sdk[clientName]({ endpoint });
+  return async (input) => {
+    try {
+      const camel = CAMEL_CASE_SERVICES.has(service);
+      const members = withDates(camel ? recase(input, (c) => c.toLowerCase()) : input);
+      const { $metadata, ...output } = await client.send(new command(members));
+      return JSON.parse(JSON.stringify(camel ? recase(output, (c) => c.toUpperCase()) : output));
+    } catch (error) {
+      const e = error as Error;
+      throw Object.assign(new Error(e.message), { name: `${errorPrefix(service)}.${e.name}` });
+    }
+  };
+}
+
+function planLambda(): Handler {
+  Object.assign(process.env, deployment.planFunction.environment);
+  const [file, exported] = deployment.planFunction.handler.split('.');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const handler = require(join(deployment.planFunction.asset, file))[exported];
+  return async (input) => handler(input);
+}
+
+async function download(s3: S3Client, uri: string, folder: string): Promise<string> {
+  const [, bucket, key] = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri)!;
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  const path = join(folder, key.split('/').pop()!);
+  writeFileSync(path, Buffer.from(await object.Body!.transformToByteArray()));
+  return path;
+}
+
+function sparkJob(): Handler {
+  const s3 = new S3Client({ endpoint, forcePathStyle: true });
+  return async (input) => {
+    const submit = input.JobDriver.SparkSubmit;
+    const args: string[] = submit.EntryPointArguments;
+    jobs.push(args);
+    const folder = join(request.workdir, `${request.name}-job-${jobs.length}`);
+    mkdirSync(folder, { recursive: true });
+    const entry = await download(s3, submit.EntryPoint, folder);
+    const pyFiles = /--py-files (\S+)/.exec(submit.SparkSubmitParameters ?? '');
+    const path = pyFiles ? await download(s3, pyFiles[1], folder) : '';
+    const catalog = [`glue.endpoint=${endpoint}`, `s3.endpoint=${endpoint}`, 's3.path-style-access=true', `client.region=${deployment.region}`];
+    const command = [entry, args[0], '--local', ...catalog.flatMap((p) => ['--catalog-property', p]), ...args.slice(1)];
+    const run = spawnSync(request.python, command, {
+      env: { ...process.env, PYTHONPATH: path },
+      encoding: 'utf-8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    writeFileSync(join(folder, 'output.log'), `${run.stdout}\n${run.stderr}`);
+    if (run.status !== 0) {
+      const tail = `${run.stderr ?? ''}`.trim().split('\n').slice(-5).join('\n');
+      throw Object.assign(new Error(`job run ${jobs.length} exited ${run.status}: ${tail}`), { name: 'States.TaskFailed' });
+    }
+    return { ApplicationId: input.ApplicationId, JobRunId: `${request.name}-${jobs.length}`, JobRun: { State: 'SUCCESS' } };
+  };
+}
+
+function handlerFor(resource: string): Handler {
+  if (resource === deployment.planFunction.arn) {
+    return planLambda();
+  }
+  const sdk = /^arn:[^:]+:states:::aws-sdk:([a-z0-9]+):(\w+)$/.exec(resource);
+  if (sdk) {
+    return sdkCall(sdk[1], sdk[2]);
+  }
+  if (/^arn:[^:]+:states:::emr-serverless:startJobRun\.sync$/.test(resource)) {
+    return sparkJob();
+  }
+  throw new Error(`no local answer for Task resource ${resource}`);
+}
+
+/** A handler for every Task state, and zero for every Wait and retry interval. */
+function overrides(definition: any) {
+  const handlers: Record<string, Handler> = {};
+  const waits: Record<string, number> = {};
+  const retries: Record<string, number> = {};
+  const visit = (all: Record<string, any>) => {
+    for (const [name, state] of Object.entries(all)) {
+      if (state.Type === 'Task') {
+        const handle = handlerFor(state.Resource);
+        handlers[name] = async (input) => {
+          states.push(name);
+          return handle(input);
+        };
+      }
+      if (state.Type === 'Wait') {
+        waits[name] = 0;
+      }
+      if (state.Retry) {
+        retries[name] = 0;
+      }
+      if (state.ItemProcessor) {
+        visit(state.ItemProcessor.States);
+      }
+    }
+  };
+  visit(definition.States);
+  return { taskResourceLocalHandlers: handlers, waitTimeOverrides: waits, retryIntervalOverrides: retries };
+}
+
+async function main() {
+  const machine = deployment.stateMachine;
+  // The execution's record lives in the emulator, so the single-flight check sees it RUNNING.
+  const sfn = new SFNClient({ endpoint });
+  const { executionArn } = await sfn.send(new StartExecutionCommand({
+    stateMachineArn: machine.arn, name: request.name, input: JSON.stringify(request.input),
+  }));
+  const interpreter = new StateMachine(machine.definition, { validationOptions: { checkArn: false, checkPaths: false } });
+  let result: object;
+  try {
+    const output = await interpreter.run(request.input, {
+      overrides: overrides(machine.definition),
+      context: {
+        Execution: { Id: executionArn, Name: request.name },
+        StateMachine: { Id: machine.arn, Name: machine.name },
+      },
+    }).result;
+    result = { status: 'SUCCEEDED', output };
+  } catch (error) {
+    const cause = (error as { cause?: { name?: string; message?: string } }).cause ?? (error as Error);
+    result = { status: 'FAILED', error: { name: cause.name, message: cause.message } };
+  } finally {
+    await sfn.send(new StopExecutionCommand({ executionArn }));
+  }
+  process.stdout.write(`${JSON.stringify({ ...result, states, jobs })}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${(error as Error).stack}\n`);
+  process.exit(1);
+});
