@@ -56,7 +56,7 @@ interface Request {
   readonly deployment: string;
   readonly now: string;
   readonly name: string;
-  readonly input: unknown;
+  readonly input: { readonly mode: string };
   readonly python: string;
   readonly workdir: string;
 }

@@ -172,7 +172,7 @@ class World:
 
     def assert_mirror_at_watermark(self) -> int:
         items, properties = self.mirror()
-        watermark = parse_iso_ms(properties[PROP_WATERMARK]) * 1000
+        watermark = parse_iso_ms(properties[PROP_WATERMARK])
         straddling = [span for span in self.write_spans if span[0] < watermark <= span[1]]
         assert not straddling, f"a write was in flight at the watermark {properties[PROP_WATERMARK]}: {straddling}"
         assert_mirror_matches(items, self.oracle.state_at(watermark))
@@ -241,6 +241,10 @@ def world(tmp_path_factory) -> Iterator[World]:
         emulator.stop()
 
 
+def _micros(iso: str) -> int:
+    return round(datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp() * 1_000_000)
+
+
 def _product(sku: str, **attributes: Any) -> Item:
     return {"pk": {"S": "product"}, "sk": {"S": sku}, **attributes}
 
@@ -278,6 +282,7 @@ def test_a_mirror_run_by_the_synthesized_state_machine_against_the_emulator(worl
     assert first["states"].count("Apply exports (Spark)") == 1
     assert first["jobs"][0][:3] == ["apply", "--catalog", "glue"]
     bootstrap = world.assert_mirror_at_watermark()
+    assert bootstrap == _micros(first["output"]["plan"]["fullExport"]["exportTime"])
 
     # GIVEN a burst of writes: a new product, a price change, a type change, a removed attribute, a delete
     clock.advance(timedelta(minutes=1))
@@ -297,7 +302,7 @@ def test_a_mirror_run_by_the_synthesized_state_machine_against_the_emulator(worl
     assert second["output"]["plan"]["action"] == "APPLY"
     assert second["states"].count("Window export: start") == 1
     applied = world.assert_mirror_at_watermark()
-    assert applied > bootstrap
+    assert applied == _micros(second["output"]["plan"]["windows"][-1]["to"]) > bootstrap
 
     # GIVEN more writes, and a run less than 15 minutes later: nothing to export yet
     world.put(_product("p-4", name={"S": "Rug"}, price={"N": "55"}, stock={"N": "3"}))
@@ -307,14 +312,16 @@ def test_a_mirror_run_by_the_synthesized_state_machine_against_the_emulator(worl
     assert early["output"]["plan"]["action"] == "UP_TO_DATE"
     assert early["jobs"] == []
 
-    # WHEN a run comes after a longer pause
+    # WHEN a run comes after a longer pause, just after one more write
     clock.advance(timedelta(minutes=40))
+    world.put(_product("p-6", name={"S": "Stool"}, price={"N": "25"}))
     third = world.execute()
 
-    # THEN the re-created and the deleted product are mirrored too
+    # THEN the re-created and the deleted product are mirrored, the write inside the safety lag is not yet
     assert third["status"] == "SUCCEEDED", third
     assert third["output"]["plan"]["action"] == "APPLY"
-    world.assert_mirror_at_watermark()
+    assert world.assert_mirror_at_watermark() == _micros(third["output"]["plan"]["windows"][-1]["to"])
+    assert key_of(_key("p-6"), KEY) not in world.mirror()[0]
 
     # WHEN the maintenance schedule fires
     maintained = world.execute("MAINTAIN")
