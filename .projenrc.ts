@@ -1,7 +1,11 @@
 import { awscdk, javascript } from 'projen';
 
-/** One CDK version drives the aws-cdk-lib floor and every CDK dev dependency. */
-const CDK_VERSION = '2.276.0';
+/**
+ * One CDK version drives the aws-cdk-lib floor and every CDK dev dependency. It must exist on npm,
+ * PyPI and Maven Central alike: the Python and Java packages depend on it, and the cross-language
+ * tests install it (2.276.0 was on npm only; 2.271.0 is the newest release all three registries serve here).
+ */
+const CDK_VERSION = '2.271.0';
 
 /** Where the CLI and the Python tests keep their Python environment and jars (git-ignored). */
 const LOCAL_CACHE = '.cache/dynamo-iceberg-mirror';
