@@ -7,8 +7,13 @@ import { awscdk, javascript } from 'projen';
  */
 const CDK_VERSION = '2.271.0';
 
+const CONSTRUCTS_VERSION = '10.8.1';
+
 /** Where the CLI and the Python tests keep their Python environment and jars (git-ignored). */
 const LOCAL_CACHE = '.cache/dynamo-iceberg-mirror';
+
+/** The Maven repository of the Java packaging and the Java app (git-ignored). */
+const MAVEN_REPO = '.cache/maven';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'dynamo-iceberg-mirror',
@@ -23,7 +28,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   cdkVersion: CDK_VERSION,
-  constructsVersion: '10.8.1',
+  constructsVersion: CONSTRUCTS_VERSION,
   jsiiVersion: '~6.0.0',
   minNodeVersion: '20.16.0',
   tsconfigDevFile: 'tsconfig.dev.json',
@@ -69,7 +74,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'aws-local-stepfunctions@3.0.0',
   ],
 
-  gitignore: ['/.cache/', '__pycache__/', '.pytest_cache/', '.ruff_cache/', '*.pyc', '/demo-warehouse/'],
+  gitignore: [
+    '/.cache/', '__pycache__/', '.pytest_cache/', '.ruff_cache/', '*.pyc', '/demo-warehouse/',
+    '/.jsii.tabl.json',
+  ],
 
   jestOptions: {
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
@@ -124,5 +132,42 @@ const exampleCfnLint = project.addTask('example:cfn-lint', {
   steps: [{ spawn: 'bundle' }, { exec: 'bash test/example/cfn-lint.sh' }],
 });
 project.testTask.spawn(exampleCfnLint);
+
+// README code blocks: the TypeScript ones compile under jsii-rosetta (fixtures in rosetta/); the
+// tablet it writes gives jsii-pacmak and Construct Hub real translations, so it ships in the package.
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile the README\'s TypeScript blocks and translate them (jsii-rosetta --strict)',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.postCompileTask.spawn(rosetta);
+project.addPackageIgnore('!/.jsii.tabl.json');
+
+// The Python and Java packages, consumed by real apps (test/python-app, test/java-app) that use every
+// public type and prop. They run after packaging; `package` builds every language when CI is unset.
+const crossLanguageEnv = { CDK_VERSION, CONSTRUCTS_VERSION, MAVEN_REPO };
+const javaSeed = project.addTask('java:seed', {
+  description: `Install aws-cdk-lib ${CDK_VERSION} into ${MAVEN_REPO} so that the jar's version range resolves`,
+  env: crossLanguageEnv,
+  exec: 'bash build-tools/seed-maven.sh',
+});
+const packageJava = project.tasks.tryFind('package:java')!;
+packageJava.reset();
+packageJava.spawn(javaSeed);
+packageJava.exec(`jsii-pacmak -v --target java --maven-local-repository ${MAVEN_REPO}`);
+const testPythonApp = project.addTask('test:python-app', {
+  description: 'Synthesize the Python app with the built wheel in a fresh venv and check it',
+  env: crossLanguageEnv,
+  exec: 'bash test/python-app/run.sh',
+});
+const testJavaApp = project.addTask('test:java-app', {
+  description: 'Compile the Java app against the built jar, synthesize it and check it (JUnit)',
+  env: crossLanguageEnv,
+  exec: 'bash test/java-app/run.sh',
+});
+// Added here: given in the `gitignore` option, this pattern did not reach .gitignore (projen's `!/test/`).
+project.gitignore.exclude('/test/java-app/target/');
+const packageAll = project.tasks.tryFind('package-all')!;
+packageAll.spawn(testPythonApp);
+packageAll.spawn(testJavaApp);
 
 project.synth();
