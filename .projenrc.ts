@@ -133,8 +133,8 @@ const exampleCfnLint = project.addTask('example:cfn-lint', {
 });
 project.testTask.spawn(exampleCfnLint);
 
-// README code blocks: the TypeScript ones compile under jsii-rosetta (fixtures in rosetta/); the
-// tablet it writes gives jsii-pacmak and Construct Hub real translations, so it ships in the package.
+// README code blocks: the TypeScript ones compile under jsii-rosetta (fixtures in rosetta/). jsii-pacmak
+// reads the tablet it writes (.jsii.tabl.json) for the Python and Java READMEs; it ships next to .jsii.
 const rosetta = project.addTask('rosetta:extract', {
   description: 'Compile the README\'s TypeScript blocks and translate them (jsii-rosetta --strict)',
   exec: 'jsii-rosetta extract --strict',
