@@ -105,7 +105,7 @@ const sparkEnv = project.addTask('spark:env', {
 const sparkLint = project.addTask('spark:lint', {
   description: 'Lint the Spark job and its tests with ruff',
   env: pythonEnv,
-  exec: 'ts-node --project tsconfig.dev.json src/cli/main.ts python -m ruff check assets/spark assets/local test/spark',
+  exec: 'ts-node --project tsconfig.dev.json src/cli/main.ts python -m ruff check assets/spark assets/local test/spark test/bench',
 });
 const sparkTest = project.addTask('spark:test', {
   description: 'Run the Spark job tests (pytest, local Spark and Iceberg)',
@@ -116,6 +116,14 @@ const sparkTest = project.addTask('spark:test', {
 sparkTest.prependSpawn(sparkLint);
 sparkLint.prependSpawn(sparkEnv);
 project.testTask.spawn(sparkTest);
+
+// The benchmark: ratios to Spark's own JSON load of the same export, measured side by side in one run.
+project.addTask('bench', {
+  description: 'Benchmark the Spark job against a native Spark JSON load of the same export (local mode)',
+  env: pythonEnv,
+  exec: 'ts-node --project tsconfig.dev.json src/cli/main.ts python test/bench/bench_job.py',
+  receiveArgs: true,
+});
 
 project.addTask('demo', {
   description: 'Run the local demo: exports of a sample table folded into an Iceberg table by the Spark job',
