@@ -7,21 +7,11 @@ import { DescribeContinuousBackupsCommand } from '@aws-sdk/client-dynamodb';
 import { GetTableCommand } from '@aws-sdk/client-glue';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { Template } from 'aws-cdk-lib/assertions';
-import { StateMachine } from 'aws-local-stepfunctions';
 import { RebootstrapPolicy } from '../../src';
 import { makePlanHandler, PlanClients, PlanEvent, TABLE_ARN_PROPERTY, WATERMARK_PROPERTY } from '../../src/mirror-plan.lambda';
 import { exportClientToken } from '../../src/workflow/plan';
 import { definitionOf, mirrorStack } from '../helpers';
-
-// aws-local-stepfunctions 3 uses Promise.withResolvers (Node >= 22); Node 20 needs this polyfill.
-if (typeof (Promise as any).withResolvers !== 'function') {
-  (Promise as any).withResolvers = function withResolvers<T>() {
-    let resolve!: (value: T) => void;
-    let reject!: (reason?: unknown) => void;
-    const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
-    return { promise, resolve, reject };
-  };
-}
+import { StateMachine } from '../local-stepfunctions';
 
 const NOW = '2026-01-15T12:00:00.000Z';
 const STATE_MACHINE_ARN = 'arn:aws:states:eu-north-1:123456789012:stateMachine:mirror';

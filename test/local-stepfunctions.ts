@@ -1,0 +1,14 @@
+/**
+ * The local Step Functions interpreter, ready for Node 20: aws-local-stepfunctions 3 calls
+ * Promise.withResolvers (Node >= 22), added here when missing.
+ */
+if (typeof (Promise as any).withResolvers !== 'function') {
+  (Promise as any).withResolvers = function withResolvers<T>() {
+    let resolve!: (value: T) => void;
+    let reject!: (reason?: unknown) => void;
+    const promise = new Promise<T>((res, rej) => { resolve = res; reject = rej; });
+    return { promise, resolve, reject };
+  };
+}
+
+export { StateMachine } from 'aws-local-stepfunctions';
