@@ -103,7 +103,7 @@ class EmulatedExports:
         table_arn = request["TableArn"]
         if request.get("ExportFormat", "DYNAMODB_JSON") != "DYNAMODB_JSON":
             raise ExportRequestError("ValidationException", "the emulator writes DYNAMODB_JSON exports only")
-        table, key_names = self._history(table_arn)
+        table = self._history(table_arn)
         writer = self._writer(request["S3Bucket"], request.get("S3Prefix", ""), table_arn)
         now = self._now()
         export_type = request.get("ExportType", "FULL_EXPORT")
@@ -148,7 +148,7 @@ class EmulatedExports:
             self._writers[key] = ExportWriter(self._workdir / bucket, table_arn, prefix or None, seed=seed)
         return self._writers[key]
 
-    def _history(self, table_arn: str) -> tuple[SimulatedTable, list[str]]:
+    def _history(self, table_arn: str) -> SimulatedTable:
         """The table's every write, replayed from its stream (NEW_AND_OLD_IMAGES) into a SimulatedTable."""
         dynamodb, streams = self._clients["dynamodb"], self._clients["dynamodbstreams"]
         name = table_arn.split(":table/")[-1]
@@ -173,7 +173,7 @@ class EmulatedExports:
                 table.delete(wire_item(change["Keys"]), at)
             else:
                 table.put(wire_item(change["NewImage"]), at)
-        return table, key_names
+        return table
 
     @staticmethod
     def _records(streams: Any, stream_arn: str) -> list[dict[str, Any]]:
