@@ -24,10 +24,18 @@ def maintain(spark, table: str, retain_days: int = 5, retain_last: int = 1, orph
     def before(days: int) -> str:
         return (now - timedelta(days=days)).strftime("TIMESTAMP '%Y-%m-%d %H:%M:%S'")
 
+    # Every data file with a position delete is rewritten, and the new files take the new snapshot's
+    # sequence number, so no delete file applies to them any more. (The starting sequence number only
+    # spares conflicts with concurrent writers, and runs are serialized.) Iceberg 1.10 removes the
+    # dangling delete files of partitioned tables only; on an unpartitioned one they stay, inert.
+    compaction = {
+        "delete-file-threshold": "1",
+        "use-starting-sequence-number": "false",
+        "remove-dangling-deletes": "true",
+    }
+    options = ", ".join(f"'{k}', '{v}'" for k, v in compaction.items())
     return {
-        "rewrite_data_files": call(
-            "rewrite_data_files", "options => map('delete-ratio-threshold', '0.3', 'remove-dangling-deletes', 'true')"
-        ),
+        "rewrite_data_files": call("rewrite_data_files", f"options => map({options})"),
         "rewrite_manifests": call("rewrite_manifests", "use_caching => false"),
         "expire_snapshots": call(
             "expire_snapshots", f"older_than => {before(retain_days)}, retain_last => {retain_last}"
