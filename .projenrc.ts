@@ -95,42 +95,31 @@ for (const pattern of ['/.cache/', '/.ci/', '__pycache__/', '*.pyc', '/demo-ware
   project.addPackageIgnore(pattern);
 }
 
-// The Python side: one environment for the Spark job, its tests and the local CLI.
-const pythonEnv = { DYNAMO_ICEBERG_MIRROR_HOME: LOCAL_CACHE };
-const sparkEnv = project.addTask('spark:env', {
-  description: 'Create the Python environment (PySpark, test tools) and fetch the Iceberg runtime jar',
-  env: pythonEnv,
-  exec: 'ts-node --project tsconfig.dev.json src/cli/main.ts env --dev',
-});
-const sparkLint = project.addTask('spark:lint', {
-  description: 'Lint the Spark job and its tests with ruff',
-  env: pythonEnv,
-  exec: 'ts-node --project tsconfig.dev.json src/cli/main.ts python -m ruff check assets/spark assets/local test/spark test/bench',
-});
-const sparkTest = project.addTask('spark:test', {
-  description: 'Run the Spark job tests (pytest, local Spark and Iceberg)',
-  env: pythonEnv,
-  exec: 'ts-node --project tsconfig.dev.json src/cli/main.ts python -m pytest test/spark -q',
-  receiveArgs: true,
-});
+// The Python side: one environment for the Spark job, its tests and the local CLI, which every
+// task below runs (the CLI installs the environment on first use).
+function cliTask(name: string, description: string, cliArguments: string, receiveArgs = false) {
+  return project.addTask(name, {
+    description,
+    env: { DYNAMO_ICEBERG_MIRROR_HOME: LOCAL_CACHE },
+    exec: `ts-node --project tsconfig.dev.json src/cli/main.ts ${cliArguments}`,
+    receiveArgs: receiveArgs || undefined,
+  });
+}
+const sparkEnv = cliTask('spark:env',
+  'Create the Python environment (PySpark, test tools) and fetch the Iceberg runtime jar', 'env --dev');
+const sparkLint = cliTask('spark:lint', 'Lint the Spark job and its tests with ruff',
+  'python -m ruff check assets/spark assets/local test/spark test/bench');
+const sparkTest = cliTask('spark:test', 'Run the Spark job tests (pytest, local Spark and Iceberg)',
+  'python -m pytest test/spark -q', true);
 sparkTest.prependSpawn(sparkLint);
 sparkLint.prependSpawn(sparkEnv);
 project.testTask.spawn(sparkTest);
 
 // The benchmark: ratios to Spark's own JSON load of the same export, measured side by side in one run.
-project.addTask('bench', {
-  description: 'Benchmark the Spark job against a native Spark JSON load of the same export (local mode)',
-  env: pythonEnv,
-  exec: 'ts-node --project tsconfig.dev.json src/cli/main.ts python test/bench/bench_job.py',
-  receiveArgs: true,
-});
-
-project.addTask('demo', {
-  description: 'Run the local demo: exports of a sample table folded into an Iceberg table by the Spark job',
-  env: pythonEnv,
-  exec: 'ts-node --project tsconfig.dev.json src/cli/main.ts demo',
-  receiveArgs: true,
-});
+cliTask('bench', 'Benchmark the Spark job against a native Spark JSON load of the same export (local mode)',
+  'python test/bench/bench_job.py', true);
+cliTask('demo', 'Run the local demo: exports of a sample table folded into an Iceberg table by the Spark job',
+  'demo', true);
 // The construct's tests synthesize the plan function from its bundle: bundle first (esbuild, fast).
 project.testTask.prependSpawn(project.bundler.bundleTask);
 
