@@ -12,3 +12,28 @@ if (typeof (Promise as any).withResolvers !== 'function') {
 }
 
 export { StateMachine } from 'aws-local-stepfunctions';
+
+/** Every state of a definition as [name, state], those inside Map states included. */
+export function allStates(definition: any): Array<[string, any]> {
+  const found: Array<[string, any]> = [];
+  const visit = (states: Record<string, any>) => {
+    for (const [name, state] of Object.entries(states)) {
+      found.push([name, state]);
+      if (state.ItemProcessor) {
+        visit(state.ItemProcessor.States);
+      }
+    }
+  };
+  visit(definition.States);
+  return found;
+}
+
+/** Run options that make every Wait state and every retry interval take no time. */
+export function withoutDelays(definition: any) {
+  const zero = (names: string[]) => Object.fromEntries(names.map((name) => [name, 0]));
+  const states = allStates(definition);
+  return {
+    waitTimeOverrides: zero(states.filter(([, s]) => s.Type === 'Wait').map(([name]) => name)),
+    retryIntervalOverrides: zero(states.filter(([, s]) => s.Retry).map(([name]) => name)),
+  };
+}

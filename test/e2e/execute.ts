@@ -18,7 +18,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { StateMachine } from '../local-stepfunctions';
+import { allStates, StateMachine, withoutDelays } from '../local-stepfunctions';
 
 /**
  * This process lives on the emulator's virtual clock, which runs ahead of the wall clock: the
@@ -172,30 +172,14 @@ function handlerFor(resource: string): Handler {
 /** A handler for every Task state, and zero for every Wait and retry interval. */
 function overrides(definition: any) {
   const handlers: Record<string, Handler> = {};
-  const waits: Record<string, number> = {};
-  const retries: Record<string, number> = {};
-  const visit = (all: Record<string, any>) => {
-    for (const [name, state] of Object.entries(all)) {
-      if (state.Type === 'Task') {
-        const handle = handlerFor(state.Resource);
-        handlers[name] = async (input) => {
-          states.push(name);
-          return handle(input);
-        };
-      }
-      if (state.Type === 'Wait') {
-        waits[name] = 0;
-      }
-      if (state.Retry) {
-        retries[name] = 0;
-      }
-      if (state.ItemProcessor) {
-        visit(state.ItemProcessor.States);
-      }
-    }
-  };
-  visit(definition.States);
-  return { taskResourceLocalHandlers: handlers, waitTimeOverrides: waits, retryIntervalOverrides: retries };
+  for (const [name, state] of allStates(definition).filter(([, s]) => s.Type === 'Task')) {
+    const handle = handlerFor(state.Resource);
+    handlers[name] = async (input) => {
+      states.push(name);
+      return handle(input);
+    };
+  }
+  return { taskResourceLocalHandlers: handlers, ...withoutDelays(definition) };
 }
 
 async function main() {

@@ -11,7 +11,7 @@ import { RebootstrapPolicy } from '../../src';
 import { makePlanHandler, PlanClients, PlanEvent, TABLE_ARN_PROPERTY, WATERMARK_PROPERTY } from '../../src/mirror-plan.lambda';
 import { exportClientToken } from '../../src/workflow/plan';
 import { definitionOf, mirrorStack } from '../helpers';
-import { StateMachine } from '../local-stepfunctions';
+import { StateMachine, withoutDelays } from '../local-stepfunctions';
 
 const NOW = '2026-01-15T12:00:00.000Z';
 const STATE_MACHINE_ARN = 'arn:aws:states:eu-north-1:123456789012:stateMachine:mirror';
@@ -169,22 +169,6 @@ class FakeAws {
   }
 }
 
-function zeroEach(definition: any, type: string): Record<string, number> {
-  const names: Record<string, number> = {};
-  const visit = (states: Record<string, any>) => {
-    for (const [name, state] of Object.entries(states)) {
-      if (state.Type === type || (type === 'Retry' && state.Retry)) {
-        names[name] = 0;
-      }
-      if (state.ItemProcessor) {
-        visit(state.ItemProcessor.States);
-      }
-    }
-  };
-  visit(definition.States);
-  return names;
-}
-
 const definitions = new Map<RebootstrapPolicy, any>();
 function definitionFor(policy: RebootstrapPolicy): any {
   if (!definitions.has(policy)) {
@@ -200,8 +184,7 @@ async function execute(fake: FakeAws, input: unknown = { mode: 'MIRROR' }, polic
   const execution = machine.run(input, {
     overrides: {
       taskResourceLocalHandlers: fake.handlers(),
-      waitTimeOverrides: zeroEach(definition, 'Wait'),
-      retryIntervalOverrides: zeroEach(definition, 'Retry'),
+      ...withoutDelays(definition),
     },
     context: {
       Execution: { Id: `${STATE_MACHINE_ARN}:exec-1`, Name: 'exec-1', Input: input, StartTime: NOW },
