@@ -56,15 +56,15 @@ def order(rng: random.Random, customer: int, number: int) -> dict:
 def build_exports(folder: Path, items: int, changed: float, seed: int = 7) -> tuple[Path, Path]:
     rng = random.Random(seed)
     source = SimulatedTable(["customerId", "orderId"])
-    keys = []
+    orders = []
     for n in range(items):
         item = order(rng, n % max(1, items // 4), n)
         source.put(item, T0 - MINUTE + n)
-        keys.append(item)
+        orders.append(item)
     writer = ExportWriter(folder / "bucket", TABLE_ARN, seed=seed)
     full = writer.full_export(source, T0, partitions=8)
     at = T0 + MINUTE
-    for n, item in enumerate(rng.sample(keys, int(items * changed))):
+    for n, item in enumerate(rng.sample(orders, int(items * changed))):
         at += 1000
         if n % 10 == 0:
             source.delete({k: item[k] for k in ("customerId", "orderId")}, at)

@@ -27,7 +27,7 @@ from conftest import ROOT
 from dynamo_local.exports import parse_iso_ms
 from dynamo_local.simulated_table import Item, SimulatedTable, key_of
 from support.compare import PROP_COLUMNS, PROP_KEY, PROP_WATERMARK, assert_mirror_matches, item_from_row
-from support.emulated_exports import wire_item
+from support.emulated_exports import micros_of, wire_item
 from support.emulator import ACCOUNT, CREDENTIALS, REGION, Emulator
 
 START = datetime(2026, 1, 15, 8, 0, tzinfo=timezone.utc)
@@ -137,7 +137,7 @@ class World:
             **self.emulator.environment(),
             # The Lambda runtime provides the AWS SDK v3, which the bundled plan function leaves out.
             "NODE_PATH": str(ROOT / "node_modules"),
-            "SPARK_CONF_DIR": str(_spark_conf_dir(self.workdir / "spark-conf", self.emulator.endpoint)),
+            "SPARK_CONF_DIR": str(self.workdir / "spark-conf"),
         }
         return json.loads(_node("execute.ts", json.dumps(request), env=env).splitlines()[-1])
 
@@ -236,13 +236,10 @@ def world(tmp_path_factory) -> Iterator[World]:
         _node("synth.ts", str(workdir / "app"), table_arn)
         deployment = json.loads((workdir / "app" / "deployment.json").read_text())
         emulator.deploy(deployment)
+        _spark_conf_dir(workdir / "spark-conf", emulator.endpoint)
         yield World(emulator, deployment, workdir)
     finally:
         emulator.stop()
-
-
-def _micros(iso: str) -> int:
-    return round(datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp() * 1_000_000)
 
 
 def _product(sku: str, **attributes: Any) -> Item:
@@ -282,7 +279,7 @@ def test_a_mirror_run_by_the_synthesized_state_machine_against_the_emulator(worl
     assert first["states"].count("Apply exports (Spark)") == 1
     assert first["jobs"][0][:3] == ["apply", "--catalog", "glue"]
     bootstrap = world.assert_mirror_at_watermark()
-    assert bootstrap == _micros(first["output"]["plan"]["fullExport"]["exportTime"])
+    assert bootstrap == micros_of(first["output"]["plan"]["fullExport"]["exportTime"])
 
     # GIVEN a burst of writes: a new product, a price change, a type change, a removed attribute, a delete
     clock.advance(timedelta(minutes=1))
@@ -302,7 +299,7 @@ def test_a_mirror_run_by_the_synthesized_state_machine_against_the_emulator(worl
     assert second["output"]["plan"]["action"] == "APPLY"
     assert second["states"].count("Window export: start") == 1
     applied = world.assert_mirror_at_watermark()
-    assert applied == _micros(second["output"]["plan"]["windows"][-1]["to"]) > bootstrap
+    assert applied == micros_of(second["output"]["plan"]["windows"][-1]["to"]) > bootstrap
 
     # GIVEN more writes, and a run less than 15 minutes later: nothing to export yet
     world.put(_product("p-4", name={"S": "Rug"}, price={"N": "55"}, stock={"N": "3"}))
@@ -320,7 +317,7 @@ def test_a_mirror_run_by_the_synthesized_state_machine_against_the_emulator(worl
     # THEN the re-created and the deleted product are mirrored, the write inside the safety lag is not yet
     assert third["status"] == "SUCCEEDED", third
     assert third["output"]["plan"]["action"] == "APPLY"
-    assert world.assert_mirror_at_watermark() == _micros(third["output"]["plan"]["windows"][-1]["to"])
+    assert world.assert_mirror_at_watermark() == micros_of(third["output"]["plan"]["windows"][-1]["to"])
     assert key_of(_key("p-6"), KEY) not in world.mirror()[0]
 
     # WHEN the maintenance schedule fires

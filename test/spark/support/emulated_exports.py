@@ -31,7 +31,7 @@ class ExportRequestError(Exception):
         self.code = code
 
 
-def _micros(value: Any) -> int:
+def micros_of(value: Any) -> int:
     """A timestamp from the JSON protocol (epoch seconds) or an ISO string, as epoch microseconds."""
     if isinstance(value, (int, float)):
         return round(value * 1_000_000)
@@ -108,14 +108,14 @@ class EmulatedExports:
         now = self._now()
         export_type = request.get("ExportType", "FULL_EXPORT")
         if export_type == "FULL_EXPORT":
-            export_time = _micros(request["ExportTime"]) if "ExportTime" in request else now
+            export_time = micros_of(request["ExportTime"]) if "ExportTime" in request else now
             if export_time > now:
                 raise ExportRequestError("InvalidExportTimeException", "ExportTime is in the future")
             folder = writer.full_export(table, export_time, start_time_micros=now)
             times = {"ExportTime": _epoch(export_time)}
         elif export_type == "INCREMENTAL_EXPORT":
             spec = request["IncrementalExportSpecification"]
-            start, end = _micros(spec["ExportFromTime"]), _micros(spec["ExportToTime"])
+            start, end = micros_of(spec["ExportFromTime"]), micros_of(spec["ExportToTime"])
             if not 15 * MINUTE_MICROS <= end - start <= DAY_MICROS:
                 raise ExportRequestError("ValidationException", "an incremental window lasts 15 minutes to 24 hours")
             if end > now:

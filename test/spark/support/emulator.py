@@ -60,6 +60,7 @@ class Emulator:
         self._workdir = Path(workdir)
         self._server: Any = None
         self._restore: list[tuple[Any, str, Any]] = []
+        self._clients: dict[str, Any] = {}
         self.endpoint = ""
 
     # -- lifecycle ----------------------------------------------------------------------------------
@@ -89,13 +90,16 @@ class Emulator:
         self._restore.clear()
 
     def client(self, service: str) -> Any:
+        """A boto3 client of the emulator, made once per service."""
         import boto3
 
-        return boto3.session.Session(
-            aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-            region_name=REGION,
-        ).client(service, endpoint_url=self.endpoint)
+        if service not in self._clients:
+            self._clients[service] = boto3.session.Session(
+                aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+                region_name=REGION,
+            ).client(service, endpoint_url=self.endpoint)
+        return self._clients[service]
 
     def environment(self) -> dict[str, str]:
         """Environment for processes that talk to the emulator (AWS SDKs honour AWS_ENDPOINT_URL)."""
@@ -169,14 +173,15 @@ class Emulator:
     def _publish_assets(self, manifest_path: Path) -> None:
         s3 = self.client("s3")
         manifest = json.loads(manifest_path.read_text())
+        buckets = {b["Name"] for b in s3.list_buckets()["Buckets"]}
         for asset in manifest["files"].values():
             source = manifest_path.parent / asset["source"]["path"]
             body = _zip(source) if asset["source"].get("packaging") == "zip" else source.read_bytes()
             for destination in asset["destinations"].values():
-                bucket = destination["bucketName"]
-                if bucket not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
-                    s3.create_bucket(Bucket=bucket)
-                s3.put_object(Bucket=bucket, Key=destination["objectKey"], Body=body)
+                if destination["bucketName"] not in buckets:
+                    s3.create_bucket(Bucket=destination["bucketName"])
+                    buckets.add(destination["bucketName"])
+                s3.put_object(Bucket=destination["bucketName"], Key=destination["objectKey"], Body=body)
 
 
 def _zip(folder: Path) -> bytes:
