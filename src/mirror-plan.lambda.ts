@@ -2,8 +2,10 @@ import { gunzipSync } from 'zlib';
 import { DescribeContinuousBackupsCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetTableCommand, GlueClient } from '@aws-sdk/client-glue';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { FRESHNESS_DIMENSION, FRESHNESS_METRIC_NAME, FRESHNESS_NAMESPACE } from './monitoring/freshness';
 import { parseTime, Plan, PlanConfig, PlanFacts, planRun, RunMode } from './workflow/plan';
+import { claimRunLease } from './workflow/run-lease';
 
 /** Table properties the Spark job records in the Iceberg table. */
 export const WATERMARK_PROPERTY = 'dynamo-iceberg-mirror.watermark';
@@ -15,11 +17,17 @@ export interface PlanEvent {
   readonly mode?: string;
   /** `$$.Execution.StartTime` */
   readonly now: string;
+  /** `$$.Execution.Id`: the execution that asks for the run lease. */
+  readonly execution: string;
   readonly config: PlanConfig & {
     readonly glueDatabase: string;
     readonly glueTable: string;
     /** The metric dimension value naming this mirror. */
     readonly mirrorName: string;
+    /** The DynamoDB table of the run lease. */
+    readonly leaseTable: string;
+    /** The state machine's timeout: a lease holder older than this has ended. */
+    readonly runTimeoutSeconds: number;
   };
 }
 
@@ -28,6 +36,7 @@ export interface PlanClients {
   readonly glue: Pick<GlueClient, 'send'>;
   readonly s3: Pick<S3Client, 'send'>;
   readonly dynamodb: Pick<DynamoDBClient, 'send'>;
+  readonly sfn: Pick<SFNClient, 'send'>;
   readonly log: (line: string) => void;
 }
 
@@ -94,10 +103,25 @@ export function makePlanHandler(clients: PlanClients): (event: PlanEvent) => Pro
   return async (event) => {
     const mode = parseMode(event.mode);
     const now = parseTime(event.now, 'now');
+    if (!event.execution) {
+      throw new Error('execution ($$.Execution.Id) is required: it names the holder of the run lease');
+    }
     const { config } = event;
+    const lease = await claimRunLease(clients, {
+      tableName: config.leaseTable,
+      executionArn: event.execution,
+      startTime: now,
+      mode,
+      staleAfterSeconds: config.runTimeoutSeconds,
+    });
+    if (lease.tookOverFrom) {
+      clients.log(JSON.stringify({ lease: 'taken over', from: lease.tookOverFrom }));
+    }
+    // Read even without the lease: the freshness metric then still comes from the table itself, so a
+    // run that hangs while holding the lease shows up as growing lag.
     const state = await readTableState(clients, config.glueDatabase, config.glueTable);
     const watermarkText = state.properties[WATERMARK_PROPERTY];
-    const pitr = mode === 'MIRROR'
+    const pitr = mode === 'MIRROR' && lease.acquired
       ? await readPitr(clients, config.tableArn)
       : { pitrEnabled: true };
     const facts: PlanFacts = {
@@ -105,6 +129,7 @@ export function makePlanHandler(clients: PlanClients): (event: PlanEvent) => Pro
       tableExists: state.exists,
       watermark: watermarkText ? parseTime(watermarkText, WATERMARK_PROPERTY) : undefined,
       mirroredTableArn: state.properties[TABLE_ARN_PROPERTY],
+      runLease: lease,
       ...pitr,
     };
     const plan = planRun(mode, config, facts);
@@ -136,6 +161,7 @@ export async function handler(event: PlanEvent): Promise<Plan> {
     glue: new GlueClient({}),
     s3: new S3Client({}),
     dynamodb: new DynamoDBClient({}),
+    sfn: new SFNClient({}),
     log: (line) => console.log(line),
   });
   return cached(event);

@@ -1,17 +1,25 @@
 import { gzipSync } from 'zlib';
-import { DescribeContinuousBackupsCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeContinuousBackupsCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetTableCommand } from '@aws-sdk/client-glue';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { FakeLeaseTable } from './fakes/lease-table';
 import { PLAN_CONFIG, TABLE_ARN } from './helpers';
 import { makePlanHandler, PlanClients, PlanEvent, readTableState } from '../src/mirror-plan.lambda';
 
+const EXECUTION = 'arn:aws:states:eu-north-1:123456789012:execution:mirror:this-run';
+const OTHER = 'arn:aws:states:eu-north-1:123456789012:execution:mirror:other-run';
+
 const EVENT: PlanEvent = {
   now: '2026-01-15T12:00:00.123Z',
+  execution: EXECUTION,
   config: {
     ...PLAN_CONFIG,
     glueDatabase: 'mirror_db',
     glueTable: 'orders',
     mirrorName: 'mirror_db.orders',
+    leaseTable: 'lease-table',
+    runTimeoutSeconds: 86400,
   },
 };
 
@@ -19,13 +27,28 @@ interface Fakes {
   readonly metadata?: Buffer | string;
   readonly glueError?: string;
   readonly pitr?: 'ENABLED' | 'DISABLED';
+  /** The lease item before the call, held by OTHER since this time. */
+  readonly heldSince?: string;
+  /** OTHER's status as DescribeExecution reports it. */
+  readonly otherStatus?: string;
 }
 
-function clients(fakes: Fakes): { clients: PlanClients; calls: unknown[]; logs: string[] } {
+function clients(fakes: Fakes): { clients: PlanClients; calls: unknown[]; logs: string[]; lease: FakeLeaseTable } {
   const calls: unknown[] = [];
   const logs: string[] = [];
+  const lease = new FakeLeaseTable();
+  if (fakes.heldSince) {
+    lease.item = { lease: { S: 'run' }, holder: { S: OTHER }, since: { S: fakes.heldSince }, mode: { S: 'MIRROR' } };
+  }
   const send = async (command: unknown) => {
     calls.push(command);
+    const leaseAnswer = lease.answer(command);
+    if (leaseAnswer) {
+      return leaseAnswer;
+    }
+    if (command instanceof DescribeExecutionCommand) {
+      return { executionArn: command.input.executionArn, status: fakes.otherStatus ?? 'RUNNING' };
+    }
     if (command instanceof GetTableCommand) {
       if (fakes.glueError) {
         throw Object.assign(new Error(fakes.glueError), { name: fakes.glueError });
@@ -51,9 +74,10 @@ function clients(fakes: Fakes): { clients: PlanClients; calls: unknown[]; logs: 
     throw new Error(`unexpected command ${String(command)}`);
   };
   return {
-    clients: { glue: { send } as any, s3: { send } as any, dynamodb: { send } as any, log: (l) => logs.push(l) },
+    clients: { glue: { send } as any, s3: { send } as any, dynamodb: { send } as any, sfn: { send } as any, log: (l) => logs.push(l) },
     calls,
     logs,
+    lease,
   };
 }
 
@@ -130,5 +154,50 @@ describe('plan handler', () => {
     const fake = clients({});
     fake.clients.glue.send = (async () => ({ Table: { Parameters: {} } })) as any;
     await expect(makePlanHandler(fake.clients)(EVENT)).rejects.toThrow('not an Iceberg table');
+  });
+
+  test('GIVEN no lease WHEN invoked THEN this execution takes it before planning', async () => {
+    const fake = clients({ glueError: 'EntityNotFoundException' });
+    await makePlanHandler(fake.clients)(EVENT);
+    expect(fake.lease.item?.holder.S).toBe(EXECUTION);
+    expect(fake.lease.item?.since.S).toBe('2026-01-15T12:00:00.123Z');
+    expect(fake.calls.findIndex((c) => c instanceof PutItemCommand)).toBeLessThan(fake.calls.findIndex((c) => c instanceof GetTableCommand));
+  });
+
+  test('GIVEN another running execution holds the lease WHEN invoked THEN ANOTHER_RUN, no PITR call, and still the freshness metric', async () => {
+    // GIVEN
+    const fake = clients({
+      metadata: metadata({ 'dynamo-iceberg-mirror.watermark': '2026-01-15T10:00:00.000Z' }),
+      heldSince: '2026-01-15T11:30:00.000Z',
+    });
+    // WHEN
+    const plan = await makePlanHandler(fake.clients)(EVENT);
+    // THEN the lease is untouched and the lag still reaches CloudWatch: a hung run shows as growing lag
+    expect(plan.action).toBe('ANOTHER_RUN');
+    expect(plan.reason).toContain(OTHER);
+    expect(fake.lease.item?.holder.S).toBe(OTHER);
+    expect(fake.calls.some((c) => c instanceof DescribeContinuousBackupsCommand)).toBe(false);
+    const emf = JSON.parse(fake.logs.find((l) => l.includes('CloudWatchMetrics'))!);
+    expect(emf).toMatchObject({ FreshnessLagSeconds: 7200 });
+  });
+
+  test.each(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'])('GIVEN the holder ended %s without releasing WHEN invoked THEN the lease is taken over', async (status) => {
+    const fake = clients({ glueError: 'EntityNotFoundException', heldSince: '2026-01-15T11:30:00.000Z', otherStatus: status });
+    const plan = await makePlanHandler(fake.clients)(EVENT);
+    expect(plan.action).toBe('BOOTSTRAP');
+    expect(fake.lease.item?.holder.S).toBe(EXECUTION);
+    expect(fake.logs).toContain(JSON.stringify({ lease: 'taken over', from: OTHER }));
+  });
+
+  test('GIVEN a holder older than the run timeout WHEN invoked THEN the lease is taken over without asking Step Functions', async () => {
+    const fake = clients({ glueError: 'EntityNotFoundException', heldSince: '2026-01-14T11:59:00.000Z' });
+    const plan = await makePlanHandler(fake.clients)(EVENT);
+    expect(plan.action).toBe('BOOTSTRAP');
+    expect(fake.calls.some((c) => c instanceof DescribeExecutionCommand)).toBe(false);
+  });
+
+  test('GIVEN no execution id WHEN invoked THEN a clear error', async () => {
+    const fake = clients({ metadata: metadata({}) });
+    await expect(makePlanHandler(fake.clients)({ ...EVENT, execution: '' })).rejects.toThrow('execution');
   });
 });

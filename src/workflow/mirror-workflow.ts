@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { SparkEngine } from '../engine/spark-engine';
 import { MirrorPlanFunction } from '../mirror-plan-function';
 import { PlanConfig } from './plan';
+import { LEASE_HOLDER_ATTRIBUTE, LEASE_KEY, LEASE_KEY_ATTRIBUTE } from './lease-item';
 import { MirrorStorage } from '../storage/mirror-storage';
 
 /** Settings of the workflow. */
@@ -25,13 +26,24 @@ export interface MirrorWorkflowProps {
 /** How many times one window's export is started again after it FAILED (each with a new token). */
 const EXPORT_ATTEMPTS = 3;
 
-/** DynamoDB errors after which starting an export again with the same ClientToken is safe. */
-const RETRYABLE_EXPORT_ERRORS = [
-  'DynamoDb.LimitExceededException',
-  'DynamoDb.InternalServerErrorException',
-  'DynamoDb.ThrottlingException',
-  'DynamoDb.RequestLimitExceeded',
-];
+/**
+ * Errors of ExportTableToPointInTime and DescribeExport (both declare exactly these as retryable)
+ * after which calling again with the same ClientToken is safe.
+ */
+const RETRYABLE_EXPORT_ERRORS = ['DynamoDb.LimitExceededException', 'DynamoDb.InternalServerError'];
+
+/** An execution ends after this, whatever state it is in; a lease holder older than this has ended. */
+const RUN_TIMEOUT = Duration.hours(24);
+
+/**
+ * One Spark job run is cancelled by EMR Serverless after this: two attempts (one retry) plus the exports
+ * fit in RUN_TIMEOUT, so a hung job fails the execution instead of holding the lease for a day.
+ */
+const JOB_TIMEOUT = Duration.hours(8);
+
+/** A maintenance run that finds another run holding the lease asks again this often, this many times. */
+const MAINTENANCE_LEASE_POLL = Duration.minutes(10);
+const MAINTENANCE_LEASE_WAITS = 12;
 
 /**
  * The state machine that drives the mirror, its plan Lambda and its log group.
@@ -43,6 +55,8 @@ export class MirrorWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
   public readonly planFunction: lambda.Function;
   public readonly logGroup: logs.LogGroup;
+  /** One item: the execution that may act on the Iceberg table now. */
+  public readonly leaseTable: dynamodb.Table;
   private readonly props: MirrorWorkflowProps;
 
   constructor(scope: Construct, id: string, props: MirrorWorkflowProps) {
@@ -51,11 +65,26 @@ export class MirrorWorkflow extends Construct {
     const { storage, table } = props;
     const stack = Stack.of(this);
 
+    this.leaseTable = new dynamodb.Table(this, 'RunLease', {
+      partitionKey: { name: LEASE_KEY_ATTRIBUTE, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      // It holds one execution ARN and a start time, never table data: the AWS-owned key is enough.
+      encryption: dynamodb.TableEncryption.DEFAULT,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // A lease means nothing once the mirror is gone.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
     this.planFunction = new MirrorPlanFunction(this, 'PlanFunction', {
-      description: 'dynamo-iceberg-mirror: reads the watermark and plans the export windows',
+      description: 'dynamo-iceberg-mirror: takes the run lease, reads the watermark and plans the export windows',
       timeout: Duration.minutes(1),
       memorySize: 256,
+      logGroup: new logs.LogGroup(this, 'PlanLogs', {
+        retention: logs.RetentionDays.THREE_MONTHS,
+        removalPolicy: props.removalPolicy,
+      }),
     });
+    this.leaseTable.grant(this.planFunction, 'dynamodb:PutItem', 'dynamodb:GetItem');
     this.planFunction.addToRolePolicy(new iam.PolicyStatement({
       actions: ['glue:GetTable'],
       resources: storage.glueArns({ includeWorkTables: false }),
@@ -70,17 +99,23 @@ export class MirrorWorkflow extends Construct {
     }));
     storage.encryptionKey?.grantDecrypt(this.planFunction);
 
-    // A fixed name makes the ARN known before the state machine exists: its role may then list
-    // its own executions (single flight) without a dependency cycle.
+    // A fixed name makes the executions' ARNs known before the state machine exists: the plan function
+    // may then describe the lease holder's execution without a dependency cycle.
     const stateMachineName = Names.uniqueResourceName(this, { maxLength: 80, separator: '-' });
-    const stateMachineArn = stack.formatArn({
-      service: 'states',
-      resource: 'stateMachine',
-      resourceName: stateMachineName,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    this.planFunction.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['states:DescribeExecution'],
+      resources: [stack.formatArn({
+        service: 'states',
+        resource: 'execution',
+        resourceName: `${stateMachineName}:*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      })],
+    }));
 
+    // Under /aws/vendedlogs/ Step Functions' log delivery needs no resource policy entry per log group
+    // (CloudWatch Logs caps an account's resource policies at 5,120 characters).
     this.logGroup = new logs.LogGroup(this, 'Logs', {
+      logGroupName: `/aws/vendedlogs/states/${stateMachineName}`,
       retention: logs.RetentionDays.THREE_MONTHS,
       removalPolicy: props.removalPolicy,
     });
@@ -88,8 +123,8 @@ export class MirrorWorkflow extends Construct {
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName,
       comment: 'dynamo-iceberg-mirror: DynamoDB point-in-time exports folded into an Iceberg table by Spark on EMR Serverless',
-      definitionBody: sfn.DefinitionBody.fromChainable(this.definition(stateMachineArn)),
-      timeout: Duration.hours(24),
+      definitionBody: sfn.DefinitionBody.fromChainable(this.definition()),
+      timeout: RUN_TIMEOUT,
       tracingEnabled: true,
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: true },
     });
@@ -105,41 +140,87 @@ export class MirrorWorkflow extends Construct {
     return {
       'mode.$': '$.mode',
       'now.$': '$$.Execution.StartTime',
+      'execution.$': '$$.Execution.Id',
       'config': {
         ...plan,
         glueDatabase: storage.databaseName,
         glueTable: storage.tableName,
         mirrorName: `${storage.databaseName}.${storage.tableName}`,
+        leaseTable: this.leaseTable.tableName,
+        runTimeoutSeconds: RUN_TIMEOUT.toSeconds(),
       },
     };
   }
 
-  private definition(stateMachineArn: string): sfn.IChainable {
+  private definition(): sfn.IChainable {
     const mirrorMode = new sfn.Pass(this, 'Mirror run', {
       comment: 'Keeps nothing of the input but the mode.',
-      result: sfn.Result.fromObject({ mode: 'MIRROR', applyArguments: this.props.engine.applyArguments() }),
+      result: sfn.Result.fromObject({ mode: 'MIRROR', applyArguments: this.props.engine.applyArguments(), leaseWaits: { count: 0 } }),
     });
     const maintainMode = new sfn.Pass(this, 'Maintenance run', {
-      result: sfn.Result.fromObject({ mode: 'MAINTAIN' }),
+      result: sfn.Result.fromObject({ mode: 'MAINTAIN', leaseWaits: { count: 0 } }),
     });
 
-    const listRunning = new tasks.CallAwsService(this, 'List running executions', {
-      comment: 'Single flight: another running execution of this state machine means this one stops.',
-      service: 'sfn',
-      action: 'listExecutions',
-      parameters: { 'StateMachineArn.$': '$$.StateMachine.Id', 'StatusFilter': 'RUNNING', 'MaxResults': 100 },
-      iamResources: [stateMachineArn],
-      iamAction: 'states:ListExecutions',
-      resultSelector: { 'running.$': 'States.ArrayLength($.Executions)' },
-      resultPath: '$.singleFlight',
+    // Everything after the lease runs in one branch, so that every way out of it, success or failure,
+    // passes the release of the lease.
+    const run = new sfn.Parallel(this, 'Run', {
+      comment: 'Plans (taking the run lease), exports and applies, or maintains; the lease is released after it, whatever happened.',
+      outputPath: '$[0]',
     });
-    listRunning.addRetry({ errors: ['Sfn.SfnException', 'Sfn.ThrottlingException'], interval: Duration.seconds(5), maxAttempts: 3, backoffRate: 2 });
+    run.branch(this.planAndAct());
 
-    const anotherRun = new sfn.Succeed(this, 'Another execution is running', {
-      comment: 'Never two merges into one table at once: this execution leaves it to the running one.',
+    const done = new sfn.Succeed(this, 'Done');
+    const failed = new sfn.Fail(this, 'Run failed', {
+      comment: 'The error of the state that failed, passed on after the lease was released.',
+      errorPath: '$.error.Error',
+      causePath: '$.error.Cause',
     });
+    run.addCatch(this.releaseLease('Release the run lease after a failure', failed), { errors: ['States.ALL'], resultPath: '$.error' });
+    run.next(this.releaseLease('Release the run lease', done));
 
+    mirrorMode.next(run);
+    maintainMode.next(run);
+    return new sfn.Choice(this, 'Which run?')
+      .when(sfn.Condition.and(
+        sfn.Condition.isPresent('$.mode'),
+        sfn.Condition.stringEquals('$.mode', 'MAINTAIN'),
+      ), maintainMode)
+      .otherwise(mirrorMode);
+  }
+
+  /**
+   * Deletes the lease item if this execution holds it: a conditional delete, so a run that never got
+   * the lease (or lost it after it ended) leaves the holder's lease alone.
+   */
+  private releaseLease(name: string, next: sfn.IChainable): sfn.IChainable {
+    const release = new tasks.CallAwsService(this, name, {
+      service: 'dynamodb',
+      action: 'deleteItem',
+      parameters: {
+        TableName: this.leaseTable.tableName,
+        Key: { [LEASE_KEY_ATTRIBUTE]: { S: LEASE_KEY } },
+        ConditionExpression: '#holder = :me',
+        ExpressionAttributeNames: { '#holder': LEASE_HOLDER_ATTRIBUTE },
+        ExpressionAttributeValues: { ':me': { 'S.$': '$$.Execution.Id' } },
+      },
+      iamResources: [this.leaseTable.tableArn],
+      iamAction: 'dynamodb:DeleteItem',
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    release.addRetry({
+      errors: ['DynamoDb.InternalServerError', 'DynamoDb.ProvisionedThroughputExceededException', 'DynamoDb.RequestLimitExceeded'],
+      interval: Duration.seconds(5),
+      maxAttempts: 5,
+      backoffRate: 2,
+    });
+    release.addCatch(next, { errors: ['DynamoDb.ConditionalCheckFailedException'], resultPath: sfn.JsonPath.DISCARD });
+    return release.next(next);
+  }
+
+  /** Plan, then do what the plan says. */
+  private planAndAct(): sfn.IChainable {
     const plan = new tasks.LambdaInvoke(this, 'Plan', {
+      comment: 'Takes the run lease, then plans; without the lease the plan is ANOTHER_RUN.',
       lambdaFunction: this.planFunction,
       payload: sfn.TaskInput.fromObject(this.planPayload()),
       payloadResponseOnly: true,
@@ -205,7 +286,30 @@ export class MirrorWorkflow extends Construct {
     });
     exportWindows.itemProcessor(windowExport);
 
+    // Another execution holds the lease: a mirror run leaves it to that one (the next scheduled run
+    // catches up); a maintenance run waits for it, and fails visibly if it never gets its turn.
+    const leaseWait = new sfn.Wait(this, 'Wait for the run lease', { time: sfn.WaitTime.duration(MAINTENANCE_LEASE_POLL) });
+    const countWait = new sfn.Pass(this, 'Count the lease waits', {
+      parameters: { 'count.$': 'States.MathAdd($.leaseWaits.count, 1)' },
+      resultPath: '$.leaseWaits',
+    });
+    const anotherRun = new sfn.Choice(this, 'Wait for the other run?')
+      .when(sfn.Condition.and(
+        sfn.Condition.stringEquals('$.mode', 'MAINTAIN'),
+        sfn.Condition.numberLessThan('$.leaseWaits.count', MAINTENANCE_LEASE_WAITS),
+      ), leaseWait.next(countWait).next(plan))
+      .when(sfn.Condition.stringEquals('$.mode', 'MAINTAIN'),
+        new sfn.Fail(this, 'Maintenance could not run', {
+          comment: `Another run held the lease through ${MAINTENANCE_LEASE_WAITS} waits.`,
+          error: 'MaintenanceNotRun',
+          causePath: '$.plan.reason',
+        }))
+      .otherwise(new sfn.Succeed(this, 'Another execution is running', {
+        comment: 'Never two runs on one table at once: this execution leaves it to the one holding the lease.',
+      }));
+
     const route = new sfn.Choice(this, 'What does the plan say?')
+      .when(sfn.Condition.stringEquals('$.plan.action', 'ANOTHER_RUN'), anotherRun)
       .when(sfn.Condition.or(
         sfn.Condition.stringEquals('$.plan.action', 'BOOTSTRAP'),
         sfn.Condition.stringEquals('$.plan.action', 'REBOOTSTRAP'),
@@ -213,6 +317,8 @@ export class MirrorWorkflow extends Construct {
       .when(sfn.Condition.stringEquals('$.plan.action', 'APPLY'), exportWindows.next(applyChain))
       .when(sfn.Condition.stringEquals('$.plan.action', 'UP_TO_DATE'),
         new sfn.Succeed(this, 'Up to date', { comment: 'The next window is shorter than the minimum.' }))
+      .when(sfn.Condition.stringEquals('$.plan.action', 'WAITING_FOR_PITR'),
+        new sfn.Succeed(this, 'Waiting for point-in-time recovery', { comment: 'Nothing is restorable yet; a later run bootstraps.' }))
       .when(sfn.Condition.stringEquals('$.plan.action', 'MAINTAIN'), maintainJob.next(maintained))
       .when(sfn.Condition.stringEquals('$.plan.action', 'NOTHING_TO_MAINTAIN'),
         new sfn.Succeed(this, 'Nothing to maintain'))
@@ -224,19 +330,7 @@ export class MirrorWorkflow extends Construct {
         new sfn.Fail(this, 'Table mirrors another source', { error: 'TableMismatch', causePath: '$.plan.reason' }))
       .otherwise(new sfn.Fail(this, 'Unknown plan', { error: 'UnknownPlan', causePath: '$.plan.reason' }));
 
-    const afterMode = listRunning
-      .next(new sfn.Choice(this, 'Another execution running?')
-        .when(sfn.Condition.numberGreaterThan('$.singleFlight.running', 1), anotherRun)
-        .otherwise(plan.next(route)));
-
-    mirrorMode.next(afterMode);
-    maintainMode.next(afterMode);
-    return new sfn.Choice(this, 'Which run?')
-      .when(sfn.Condition.and(
-        sfn.Condition.isPresent('$.mode'),
-        sfn.Condition.stringEquals('$.mode', 'MAINTAIN'),
-      ), maintainMode)
-      .otherwise(mirrorMode);
+    return plan.next(route);
   }
 
   /** The intrinsic expression of an export's folder: `s3://bucket/prefix/AWSDynamoDB/<ExportId>/`. */
@@ -336,6 +430,7 @@ export class MirrorWorkflow extends Construct {
           'ExecutionRoleArn': engine.jobRole.roleArn,
           'Name.$': `States.Format('{}-${kind}', $$.Execution.Name)`,
           'ClientToken.$': 'States.UUID()',
+          'ExecutionTimeoutMinutes': JOB_TIMEOUT.toMinutes(),
           'JobDriver': {
             SparkSubmit: {
               EntryPoint: engine.entryPoint.s3ObjectUrl,
@@ -352,8 +447,9 @@ export class MirrorWorkflow extends Construct {
             },
           },
         },
-        ResultSelector: { 'jobRunId.$': '$.JobRunId', 'state.$': '$.JobRun.State' },
-        ResultPath: '$.jobRun',
+        // Nothing of the task's output is read: .sync ends the state when the job run ends (a failed
+        // run fails the state), and the output is in the execution history for operators.
+        ResultPath: null,
       },
     });
     // A job that failed is tried once more (the apply is idempotent); then the execution fails and

@@ -29,7 +29,11 @@ export type PlanAction =
   /** Maintenance run on an existing table. */
   | 'MAINTAIN'
   /** Maintenance run, but the table does not exist yet. */
-  | 'NOTHING_TO_MAINTAIN';
+  | 'NOTHING_TO_MAINTAIN'
+  /** Another execution holds the run lease: this one does nothing (a maintenance run waits and asks again). */
+  | 'ANOTHER_RUN'
+  /** Point-in-time recovery was enabled too recently: no time is restorable yet for the full export (a later run bootstraps). */
+  | 'WAITING_FOR_PITR';
 
 /** Policy when the watermark is older than the earliest restorable time of the source table. */
 export type RebootstrapMode = 'AUTOMATIC' | 'ALARM_AND_WAIT';
@@ -59,6 +63,17 @@ export interface PlanFacts {
   readonly pitrEnabled: boolean;
   readonly earliestRestorable?: Date;
   readonly latestRestorable?: Date;
+  /** Whether this execution holds the run lease, and who does otherwise. */
+  readonly runLease: RunLeaseFact;
+}
+
+/** The run lease as the plan sees it. */
+export interface RunLeaseFact {
+  readonly acquired: boolean;
+  /** The execution holding the lease. */
+  readonly holder: string;
+  /** When the holder started (ISO-8601). */
+  readonly since: string;
 }
 
 /** One incremental export to make. */
@@ -118,6 +133,7 @@ function floorToSecond(time: Date): Date {
   return new Date(Math.floor(time.getTime() / 1000) * 1000);
 }
 
+
 function minTime(...times: (Date | undefined)[]): Date {
   const ms = times.filter((t): t is Date => t !== undefined).map((t) => t.getTime());
   return new Date(Math.min(...ms));
@@ -146,11 +162,16 @@ export function validateConfig(config: PlanConfig): void {
 }
 
 function fullExportPlan(action: 'BOOTSTRAP' | 'REBOOTSTRAP', reason: string, config: PlanConfig, facts: PlanFacts): Plan {
-  // An explicit whole-second export time: the watermark the bootstrap records is exactly it.
-  const exportTime = floorToSecond(minTime(
-    new Date(facts.now.getTime() - config.safetyLagSeconds * 1000),
-    facts.latestRestorable,
-  ));
+  // An explicit whole-second export time: the watermark the bootstrap records is exactly it. It must
+  // lie in the restorable window [earliest, latest], else DynamoDB refuses the export.
+  const latest = minTime(new Date(facts.now.getTime() - config.safetyLagSeconds * 1000), facts.latestRestorable);
+  const exportTime = floorToSecond(latest);
+  if (facts.earliestRestorable && exportTime.getTime() < facts.earliestRestorable.getTime()) {
+    return stop('WAITING_FOR_PITR',
+      `Point-in-time recovery of ${config.tableArn} is restorable from ${formatTime(facts.earliestRestorable)} only, `
+      + `after the latest export time ${formatTime(exportTime)} (recently enabled): the full export waits for a later run.`,
+      facts);
+  }
   const exportTimeText = formatTime(exportTime);
   return {
     action,
@@ -192,6 +213,12 @@ function stop(action: PlanAction, reason: string, facts: PlanFacts): Plan {
  */
 export function planRun(mode: RunMode, config: PlanConfig, facts: PlanFacts): Plan {
   validateConfig(config);
+
+  if (!facts.runLease.acquired) {
+    return stop('ANOTHER_RUN',
+      `Execution ${facts.runLease.holder} (started ${facts.runLease.since}) holds the run lease: never two runs on one table at once.`,
+      facts);
+  }
 
   if (facts.tableExists && facts.mirroredTableArn && facts.mirroredTableArn !== config.tableArn) {
     return stop('TABLE_MISMATCH',

@@ -1,4 +1,4 @@
-import { exportClientToken, formatTime, Plan, PlanFacts, planRun } from '../../src/workflow/plan';
+import { exportClientToken, formatTime, Plan, PlanConfig, PlanFacts, planRun } from '../../src/workflow/plan';
 import { PLAN_CONFIG as CONFIG, TABLE_ARN } from '../helpers';
 
 
@@ -11,6 +11,7 @@ function facts(overrides: Partial<PlanFacts>): PlanFacts {
     pitrEnabled: true,
     earliestRestorable: new Date('2026-01-01T00:00:00.000Z'),
     latestRestorable: new Date('2026-01-15T11:59:00.000Z'),
+    runLease: { acquired: true, holder: 'arn:aws:states:eu-north-1:123456789012:execution:mirror:me', since: '2026-01-15T12:00:00.000Z' },
     ...overrides,
   };
 }
@@ -32,6 +33,49 @@ describe('planRun', () => {
     });
     expect(plan.windows).toEqual([]);
     expect(plan.lagSeconds).toBeNull();
+  });
+
+  test('GIVEN PITR enabled a few minutes ago WHEN bootstrapping THEN WAITING_FOR_PITR and no export before the earliest restorable time', () => {
+    // GIVEN the earliest restorable time lies after now minus the safety lag
+    const plan = planRun('MIRROR', CONFIG, facts({
+      tableExists: false,
+      watermark: undefined,
+      now: new Date('2026-01-15T12:00:00Z'),
+      earliestRestorable: new Date('2026-01-15T11:57:30Z'),
+      latestRestorable: new Date('2026-01-15T11:58:00Z'),
+    }));
+    // THEN nothing is exported this time
+    expect(plan.action).toBe('WAITING_FOR_PITR');
+    expect(plan.fullExport).toBeNull();
+    expect(plan.reason).toContain('restorable from 2026-01-15T11:57:30Z only, after the latest export time 2026-01-15T11:55:00Z');
+  });
+
+  test('GIVEN the earliest restorable time just before the export time WHEN bootstrapping THEN the export at that whole second', () => {
+    const plan = planRun('MIRROR', CONFIG, facts({
+      tableExists: false,
+      watermark: undefined,
+      now: new Date('2026-01-15T12:00:00.700Z'),
+      earliestRestorable: new Date('2026-01-15T11:55:00.000Z'),
+    }));
+    expect(plan.action).toBe('BOOTSTRAP');
+    expect(plan.fullExport?.exportTime).toBe('2026-01-15T11:55:00Z');
+  });
+
+  test('GIVEN PITR re-enabled a minute ago and an old watermark WHEN planning THEN WAITING_FOR_PITR, not a refused export', () => {
+    const plan = planRun('MIRROR', CONFIG, facts({
+      watermark: new Date('2026-01-15T11:00:00Z'),
+      earliestRestorable: new Date('2026-01-15T11:59:00Z'),
+    }));
+    expect(plan.action).toBe('WAITING_FOR_PITR');
+  });
+
+  test.each(['MIRROR', 'MAINTAIN'] as const)('GIVEN another execution holds the run lease WHEN planning a %s run THEN ANOTHER_RUN naming it', (mode) => {
+    const holder = 'arn:aws:states:eu-north-1:123456789012:execution:mirror:other';
+    const plan = planRun(mode, CONFIG, facts({ runLease: { acquired: false, holder, since: '2026-01-15T11:58:00.000Z' } }));
+    expect(plan.action).toBe('ANOTHER_RUN');
+    expect(plan.reason).toContain(holder);
+    expect(plan.windows).toEqual([]);
+    expect(plan.lagSeconds).toBe(7200);
   });
 
   test('GIVEN a table without a watermark WHEN planning THEN it bootstraps and says why', () => {
