@@ -2,18 +2,25 @@
 
 Rule: fold to ASCII lower case, turn every run of other characters into `_`, trim `_` at both ends
 (names starting with `_` are kept for the metadata columns), prefix `c_` when the result starts with a
-digit or is empty, and append `_` to SQL reserved words. When that name is taken (`Name` and `name`
-in one table), the newcomer gets `<name>_<first 8 hex digits of the SHA-1 of its UTF-8 name>`. Names
-once given are stored with the table and never change; within one batch, attributes are named in
-code-point order of their names, so `Name` keeps `name` and `name` becomes `name_<hash>`.
+digit or is empty, and append `_` to SQL reserved words. A result longer than Glue's 255 characters is
+cut to 246 and gets `_<hash>`, where <hash> is the first 8 hex digits of the SHA-1 of the UTF-8
+attribute name. When the name is taken (`Name` and `name` in one table), the newcomer gets
+`<name>_<hash>` (cut so the whole fits 255), and in the unlikely case that is taken too,
+`<name>_<hash>_2`, `_3`, ... Names once given are stored with the table and never change; within one
+batch, attributes are named in code-point order of their names, so `Name` keeps `name` and `name`
+becomes `name_<hash>`. Struct fields are named by the same rule, each struct on its own.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+
+# Glue's limit on a column name (1-255 characters; names here are ASCII, so characters are bytes).
+MAX_NAME = 255
 
 RESERVED = frozenset(
     """all alter and any array as asc between bigint binary boolean both by case cast char column commit
@@ -28,7 +35,8 @@ RESERVED = frozenset(
 )
 
 
-def base_name(attribute: str) -> str:
+def normalised(attribute: str) -> str:
+    """The attribute's name made safe, before any length limit."""
     folded = unicodedata.normalize("NFKD", attribute).encode("ascii", "ignore").decode("ascii").lower()
     name = re.sub(r"[^a-z0-9]+", "_", folded).strip("_")
     if not name or name[0].isdigit():
@@ -36,17 +44,37 @@ def base_name(attribute: str) -> str:
     return name + "_" if name in RESERVED else name
 
 
-def hashed_name(attribute: str) -> str:
-    return f"{base_name(attribute).rstrip('_')}_{hashlib.sha1(attribute.encode('utf-8')).hexdigest()[:8]}"
+def _digest(attribute: str) -> str:
+    return hashlib.sha1(attribute.encode("utf-8")).hexdigest()[:8]
+
+
+def _with_suffix(stem: str, suffix: str) -> str:
+    """`stem` cut so that it plus `suffix` fits MAX_NAME (no `_` left before the suffix), then `suffix`."""
+    return stem[: MAX_NAME - len(suffix)].rstrip("_") + suffix
+
+
+def base_name(attribute: str) -> str:
+    """The name an attribute gets when it is free: its normalised name, or when that is longer than
+    MAX_NAME, the first MAX_NAME - 9 characters, `_` and the hash of the attribute name."""
+    name = normalised(attribute)
+    return name if len(name) <= MAX_NAME else _with_suffix(name, f"_{_digest(attribute)}")
+
+
+def candidates(attribute: str) -> Iterator[str]:
+    """Names to try in turn: the base name, then with the hash, then with the hash and a counter."""
+    yield base_name(attribute)
+    stem = normalised(attribute).rstrip("_")
+    hashed = f"_{_digest(attribute)}"
+    yield _with_suffix(stem, hashed)
+    for counter in itertools.count(2):
+        yield _with_suffix(stem, f"{hashed}_{counter}")
 
 
 def assign_names(attributes: Iterable[str], taken: set[str]) -> dict[str, str]:
     """Names for new attributes, avoiding `taken` (which this adds to)."""
     names = {}
     for attribute in sorted(set(attributes)):
-        name = base_name(attribute)
-        if name in taken:
-            name = hashed_name(attribute)
+        name = next(n for n in candidates(attribute) if n not in taken)
         taken.add(name)
         names[attribute] = name
     return names

@@ -12,6 +12,7 @@ from .columns import assign_names
 from .convert import NoFit, value_converter
 from .decode import dynamodb_json
 from .errors import MirrorError
+from .glue_type import fits_glue
 from .inference import AttributeStats, column_type
 
 UNMAPPED, WRITE_TS, EXPORT_ID = "_unmapped", "_write_ts", "_export_id"
@@ -73,6 +74,8 @@ class TableSchema:
                 ltype = {"kind": "number_text"}  # a key column must hold every future key exactly
             else:
                 ltype = column_type(shapes[attribute], lambda keys: assign_names(keys, set()))
+                if ltype is not None and not fits_glue(ltype):
+                    ltype = {"kind": "json"}  # Glue refuses a type string this long
             if ltype is not None:
                 new_columns.append(Column(attribute, names[attribute], ltype))
         return TableSchema(self.key, self.columns + tuple(new_columns)), new_columns
