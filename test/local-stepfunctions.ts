@@ -13,7 +13,7 @@ if (typeof (Promise as any).withResolvers !== 'function') {
 
 export { StateMachine } from 'aws-local-stepfunctions';
 
-/** Every state of a definition as [name, state], those inside Map states included. */
+/** Every state of a definition as [name, state], those inside Map and Parallel states included. */
 export function allStates(definition: any): Array<[string, any]> {
   const found: Array<[string, any]> = [];
   const visit = (states: Record<string, any>) => {
@@ -21,6 +21,9 @@ export function allStates(definition: any): Array<[string, any]> {
       found.push([name, state]);
       if (state.ItemProcessor) {
         visit(state.ItemProcessor.States);
+      }
+      for (const branch of state.Branches ?? []) {
+        visit(branch.States);
       }
     }
   };

@@ -27,10 +27,11 @@ export interface MirrorWorkflowProps {
 const EXPORT_ATTEMPTS = 3;
 
 /**
- * Errors of ExportTableToPointInTime and DescribeExport (both declare exactly these as retryable)
- * after which calling again with the same ClientToken is safe.
+ * Transient errors that ExportTableToPointInTime and DescribeExport both declare, after which calling
+ * again with the same ClientToken is safe. Step Functions names an SDK error `<Service>.<Name>` with
+ * an `Exception` suffix even where the model's name has none (`InternalServerError`).
  */
-const RETRYABLE_EXPORT_ERRORS = ['DynamoDb.LimitExceededException', 'DynamoDb.InternalServerError'];
+const RETRYABLE_EXPORT_ERRORS = ['DynamoDb.LimitExceededException', 'DynamoDb.InternalServerErrorException'];
 
 /** An execution ends after this, whatever state it is in; a lease holder older than this has ended. */
 const RUN_TIMEOUT = Duration.hours(24);
@@ -208,7 +209,7 @@ export class MirrorWorkflow extends Construct {
       resultPath: sfn.JsonPath.DISCARD,
     });
     release.addRetry({
-      errors: ['DynamoDb.InternalServerError', 'DynamoDb.ProvisionedThroughputExceededException', 'DynamoDb.RequestLimitExceeded'],
+      errors: ['DynamoDb.InternalServerErrorException', 'DynamoDb.ProvisionedThroughputExceededException', 'DynamoDb.RequestLimitExceededException'],
       interval: Duration.seconds(5),
       maxAttempts: 5,
       backoffRate: 2,

@@ -6,15 +6,20 @@
 import { DescribeContinuousBackupsCommand } from '@aws-sdk/client-dynamodb';
 import { GetTableCommand } from '@aws-sdk/client-glue';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import { Template } from 'aws-cdk-lib/assertions';
 import { RebootstrapPolicy } from '../../src';
 import { makePlanHandler, PlanClients, PlanEvent, TABLE_ARN_PROPERTY, WATERMARK_PROPERTY } from '../../src/mirror-plan.lambda';
 import { exportClientToken } from '../../src/workflow/plan';
+import { FakeLeaseTable } from '../fakes/lease-table';
 import { definitionOf, mirrorStack } from '../helpers';
 import { StateMachine, withoutDelays } from '../local-stepfunctions';
 
 const NOW = '2026-01-15T12:00:00.000Z';
 const STATE_MACHINE_ARN = 'arn:aws:states:eu-north-1:123456789012:stateMachine:mirror';
+const executionArn = (name: string) => `arn:aws:states:eu-north-1:123456789012:execution:mirror:${name}`;
+/** An execution of the same state machine that is not the one under test. */
+const OTHER_EXECUTION = executionArn('other');
 
 interface FakeExport {
   readonly arn: string;
@@ -27,8 +32,12 @@ interface FakeExport {
 
 /** DynamoDB, Glue/S3 (the Iceberg table's properties) and EMR Serverless, in memory. */
 class FakeAws {
-  /** Executions of the state machine RUNNING, this one included. */
-  public running = 1;
+  /** The run lease table. */
+  public readonly lease = new FakeLeaseTable();
+  /** Status of executions as DescribeExecution reports them; unknown executions do not exist (yet). */
+  public executionStatus: Record<string, string> = {};
+  /** Resolves when a Spark run may end; lets a test hold one execution inside its job. */
+  public sparkGate: Promise<void> = Promise.resolve();
   /** The Iceberg table: undefined until the first successful bootstrap. */
   public table?: Record<string, string>;
   public pitr = { enabled: true, earliest: new Date('2026-01-01T00:00:00Z'), latest: new Date('2026-01-15T11:59:00Z') };
@@ -64,6 +73,17 @@ class FakeAws {
         const body = Buffer.from(JSON.stringify({ 'format-version': 2, 'properties': this.table }));
         return { Body: { transformToByteArray: async () => new Uint8Array(body) } };
       }
+      const leaseAnswer = this.lease.answer(command);
+      if (leaseAnswer) {
+        return leaseAnswer;
+      }
+      if (command instanceof DescribeExecutionCommand) {
+        const status = this.executionStatus[command.input.executionArn!];
+        if (!status) {
+          throw Object.assign(new Error('Execution Does Not Exist'), { name: 'ExecutionDoesNotExist' });
+        }
+        return { executionArn: command.input.executionArn, stateMachineArn: STATE_MACHINE_ARN, status, startDate: new Date(NOW) };
+      }
       if (command instanceof DescribeContinuousBackupsCommand) {
         return {
           ContinuousBackupsDescription: {
@@ -77,7 +97,7 @@ class FakeAws {
       }
       throw new Error(`unexpected command ${String(command)}`);
     };
-    return { glue: { send } as any, s3: { send } as any, dynamodb: { send } as any, log: () => undefined };
+    return { glue: { send } as any, s3: { send } as any, dynamodb: { send } as any, sfn: { send } as any, log: () => undefined };
   }
 
   private startExport(input: any) {
@@ -110,9 +130,20 @@ class FakeAws {
   }
 
   /** The Spark job's contract: windows applied in order while start <= W < end; a full export replaces. */
-  private runSpark(input: any) {
+  /** What StartJobRun documents as its output: ApplicationId, JobRunId, Arn. */
+  private jobRunOutput(input: any) {
+    const jobRunId = `00f${this.jobs.length.toString().padStart(13, '0')}`;
+    return {
+      ApplicationId: input.ApplicationId,
+      JobRunId: jobRunId,
+      Arn: `arn:aws:emr-serverless:eu-north-1:123456789012:/applications/${input.ApplicationId}/jobruns/${jobRunId}`,
+    };
+  }
+
+  private async runSpark(input: any) {
     const args: string[] = input.JobDriver.SparkSubmit.EntryPointArguments;
     this.jobs.push(args);
+    await this.sparkGate;
     if (this.sparkFailures > 0) {
       this.sparkFailures -= 1;
       throw Object.assign(new Error('Job run failed: rejected input'), { name: 'States.TaskFailed' });
@@ -139,7 +170,17 @@ class FakeAws {
       }
     }
     this.table = { [WATERMARK_PROPERTY]: watermark!, [TABLE_ARN_PROPERTY]: this.sourceTableArn };
-    return { JobRunId: `jr-${this.jobs.length}`, JobRun: { State: 'SUCCESS' } };
+    return this.jobRunOutput(input);
+  }
+
+  /** The state machine's conditional DeleteItem of the lease, with Step Functions' error names. */
+  private release(input: any) {
+    try {
+      this.lease.delete(input);
+    } catch (error) {
+      throw Object.assign(new Error((error as Error).message), { name: `DynamoDb.${(error as Error).name}` });
+    }
+    return {};
   }
 
   public handlers(): Record<string, (input: any) => Promise<any>> {
@@ -149,9 +190,6 @@ class FakeAws {
     };
     const plan = makePlanHandler(this.planClients());
     return {
-      'List running executions': record('List running executions', () => ({
-        Executions: Array.from({ length: this.running }, (_, i) => ({ name: `run-${i}`, status: 'RUNNING' })),
-      })),
       'Plan': record('Plan', (input: PlanEvent) => {
         this.sourceTableArn = input.config.tableArn;
         return plan(input);
@@ -163,8 +201,10 @@ class FakeAws {
       'Apply exports (Spark)': record('Apply exports (Spark)', (i) => this.runSpark(i)),
       'Maintain table (Spark)': record('Maintain table (Spark)', (i) => {
         this.jobs.push(i.JobDriver.SparkSubmit.EntryPointArguments);
-        return { JobRunId: 'jr-m', JobRun: { State: 'SUCCESS' } };
+        return this.jobRunOutput(i);
       }),
+      'Release the run lease': record('Release the run lease', (i) => this.release(i)),
+      'Release the run lease after a failure': record('Release the run lease after a failure', (i) => this.release(i)),
     };
   }
 }
@@ -178,7 +218,7 @@ function definitionFor(policy: RebootstrapPolicy): any {
   return definitions.get(policy);
 }
 
-async function execute(fake: FakeAws, input: unknown = { mode: 'MIRROR' }, policy = RebootstrapPolicy.AUTOMATIC) {
+async function execute(fake: FakeAws, input: unknown = { mode: 'MIRROR' }, policy = RebootstrapPolicy.AUTOMATIC, name = 'exec-1'): Promise<any> {
   const definition = definitionFor(policy);
   const machine = new StateMachine(definition, { validationOptions: { checkArn: false, checkPaths: false } });
   const execution = machine.run(input, {
@@ -187,7 +227,7 @@ async function execute(fake: FakeAws, input: unknown = { mode: 'MIRROR' }, polic
       ...withoutDelays(definition),
     },
     context: {
-      Execution: { Id: `${STATE_MACHINE_ARN}:exec-1`, Name: 'exec-1', Input: input, StartTime: NOW },
+      Execution: { Id: executionArn(name), Name: name, Input: input, StartTime: NOW },
       StateMachine: { Id: STATE_MACHINE_ARN, Name: 'mirror' },
     },
   });
@@ -237,9 +277,10 @@ describe('state machine on a local interpreter', () => {
     await execute(fake);
     // THEN
     expect(fake.calledStates()).toEqual([
-      'List running executions', 'Plan',
+      'Plan',
       'Full export: start', 'Full export: describe', 'Full export: describe',
       'Apply exports (Spark)',
+      'Release the run lease',
     ]);
     const [start] = fake.exportStarts();
     expect(start).toEqual({
@@ -262,9 +303,10 @@ describe('state machine on a local interpreter', () => {
     const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
     await execute(fake);
     expect(fake.calledStates()).toEqual([
-      'List running executions', 'Plan',
+      'Plan',
       'Window export: start', 'Window export: describe', 'Window export: describe',
       'Apply exports (Spark)',
+      'Release the run lease',
     ]);
     expect(fake.exportStarts()[0]).toEqual(expect.objectContaining({
       ExportType: 'INCREMENTAL_EXPORT',
@@ -283,7 +325,7 @@ describe('state machine on a local interpreter', () => {
   test('nothing to do: a window shorter than 15 minutes starts no export and no job', async () => {
     const fake = withWatermark(new FakeAws(), '2026-01-15T11:45:00.000Z');
     const output = await execute(fake);
-    expect(fake.calledStates()).toEqual(['List running executions', 'Plan']);
+    expect(fake.calledStates()).toEqual(['Plan', 'Release the run lease']);
     expect(output.plan.action).toBe('UP_TO_DATE');
     expect(fake.table?.[WATERMARK_PROPERTY]).toBe('2026-01-15T11:45:00.000Z');
   });
@@ -370,17 +412,118 @@ describe('state machine on a local interpreter', () => {
     const fake = withWatermark(new FakeAws(), '2025-12-01T00:00:00.000Z');
     const error = await executionError(fake, { mode: 'MIRROR' }, RebootstrapPolicy.ALARM_AND_WAIT);
     expect(error.name).toBe('WatermarkOutsidePitrWindow');
-    expect(fake.calledStates()).toEqual(['List running executions', 'Plan']);
+    expect(fake.calledStates()).toEqual(['Plan', 'Release the run lease after a failure']);
     expect(fake.table?.[WATERMARK_PROPERTY]).toBe('2025-12-01T00:00:00.000Z');
   });
 
-  test('a second execution while one runs exits cleanly without planning', async () => {
+  test('another execution holds the run lease: this one ends at once, exports nothing and leaves the lease alone', async () => {
+    // GIVEN another execution holding the lease, RUNNING
     const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
-    fake.running = 2;
+    fake.lease.put({ Item: { lease: { S: 'run' }, holder: { S: OTHER_EXECUTION }, since: { S: '2026-01-15T11:50:00.000Z' } } });
+    fake.executionStatus[OTHER_EXECUTION] = 'RUNNING';
+    // WHEN
     const output = await execute(fake);
-    expect(fake.calledStates()).toEqual(['List running executions']);
-    expect(fake.calls[0].input).toEqual({ StateMachineArn: STATE_MACHINE_ARN, StatusFilter: 'RUNNING', MaxResults: 100 });
-    expect(output.singleFlight).toEqual({ running: 2 });
+    // THEN its release is refused (not the holder) and the execution still succeeds
+    expect(output.plan.action).toBe('ANOTHER_RUN');
+    expect(fake.calledStates()).toEqual(['Plan', 'Release the run lease']);
+    expect(fake.exportStarts()).toHaveLength(0);
+    expect(fake.lease.item?.holder.S).toBe(OTHER_EXECUTION);
+  });
+
+  test('lagging Step Functions: a lease holder that DescribeExecution does not show yet keeps the lease', async () => {
+    // GIVEN the holder started a moment ago and is not visible yet (ListExecutions or DescribeExecution lag)
+    const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
+    fake.lease.put({ Item: { lease: { S: 'run' }, holder: { S: OTHER_EXECUTION }, since: { S: NOW } } });
+    // WHEN
+    const output = await execute(fake);
+    // THEN no second run: nothing exported, no job
+    expect(output.plan.action).toBe('ANOTHER_RUN');
+    expect(fake.jobs).toHaveLength(0);
+    expect(fake.lease.item?.holder.S).toBe(OTHER_EXECUTION);
+  });
+
+  test('two executions started together: exactly one exports and applies, the other ends cleanly, the lease is free after both', async () => {
+    // GIVEN the first execution's Spark job is held until the second execution has ended
+    const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
+    let openGate = () => {};
+    fake.sparkGate = new Promise((resolve) => { openGate = resolve; });
+    fake.executionStatus[executionArn('first')] = 'RUNNING';
+    fake.executionStatus[executionArn('second')] = 'RUNNING';
+    // WHEN both run at once
+    const first = execute(fake, { mode: 'MIRROR' }, RebootstrapPolicy.AUTOMATIC, 'first');
+    const second = execute(fake, { mode: 'MIRROR' }, RebootstrapPolicy.AUTOMATIC, 'second').finally(openGate);
+    const outputs = await Promise.all([first, second]);
+    // THEN
+    expect(outputs.map((o) => o.plan.action).sort()).toEqual(['ANOTHER_RUN', 'APPLY']);
+    expect(fake.exportStarts()).toHaveLength(1);
+    expect(fake.jobs).toHaveLength(1);
+    expect(fake.lease.item).toBeUndefined();
+  });
+
+  test('a run whose holder ended without releasing (aborted) takes the lease over and runs', async () => {
+    const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
+    fake.lease.put({ Item: { lease: { S: 'run' }, holder: { S: OTHER_EXECUTION }, since: { S: '2026-01-15T09:00:00.000Z' } } });
+    fake.executionStatus[OTHER_EXECUTION] = 'ABORTED';
+    const output = await execute(fake);
+    expect(output.plan.action).toBe('APPLY');
+    expect(fake.jobs).toHaveLength(1);
+    expect(fake.lease.item).toBeUndefined();
+  });
+
+  test('a failed run releases the lease and fails with the error of the state that failed', async () => {
+    const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
+    fake.sparkFailures = 2;
+    const error = await executionError(fake);
+    expect(error.name).toBe('States.TaskFailed');
+    expect(error.message).toContain('rejected input');
+    expect(fake.calledStates().slice(-1)).toEqual(['Release the run lease after a failure']);
+    expect(fake.lease.item).toBeUndefined();
+  });
+
+  test('maintenance that meets a running mirror run waits for the lease, then maintains', async () => {
+    // GIVEN a mirror run holding the lease, which it releases while the maintenance waits
+    const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
+    fake.lease.put({ Item: { lease: { S: 'run' }, holder: { S: OTHER_EXECUTION }, since: { S: NOW } } });
+    fake.executionStatus[OTHER_EXECUTION] = 'RUNNING';
+    const plans: string[] = [];
+    const handlers = fake.handlers();
+    const plan = handlers.Plan;
+    handlers.Plan = async (input) => {
+      const result = await plan(input);
+      plans.push(result.action);
+      fake.lease.item = undefined;
+      return result;
+    };
+    // WHEN
+    const definition = definitionFor(RebootstrapPolicy.AUTOMATIC);
+    const output: any = await new StateMachine(definition, { validationOptions: { checkArn: false, checkPaths: false } }).run({ mode: 'MAINTAIN' }, {
+      overrides: { taskResourceLocalHandlers: handlers, ...withoutDelays(definition) },
+      context: { Execution: { Id: executionArn('maintenance'), Name: 'maintenance', StartTime: NOW }, StateMachine: { Id: STATE_MACHINE_ARN, Name: 'mirror' } },
+    }).result;
+    // THEN it asked twice and maintained
+    expect(plans).toEqual(['ANOTHER_RUN', 'MAINTAIN']);
+    expect(output.leaseWaits).toEqual({ count: 1 });
+    expect(fake.jobs[0][0]).toBe('maintain');
+  });
+
+  test('maintenance that never gets the lease fails visibly with MaintenanceNotRun after its waits', async () => {
+    const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
+    fake.lease.put({ Item: { lease: { S: 'run' }, holder: { S: OTHER_EXECUTION }, since: { S: NOW } } });
+    fake.executionStatus[OTHER_EXECUTION] = 'RUNNING';
+    const error = await executionError(fake, { mode: 'MAINTAIN' });
+    expect(error.name).toBe('MaintenanceNotRun');
+    expect(error.message).toContain(OTHER_EXECUTION);
+    expect(fake.calledStates().filter((s) => s === 'Plan')).toHaveLength(13);
+    expect(fake.jobs).toHaveLength(0);
+    expect(fake.lease.item?.holder.S).toBe(OTHER_EXECUTION);
+  });
+
+  test('PITR enabled moments ago: the run waits for a restorable time instead of a refused export', async () => {
+    const fake = new FakeAws();
+    fake.pitr.earliest = new Date('2026-01-15T11:58:00Z');
+    const output = await execute(fake);
+    expect(output.plan.action).toBe('WAITING_FOR_PITR');
+    expect(fake.exportStarts()).toHaveLength(0);
   });
 
   test('point-in-time recovery disabled: a clear failure', async () => {
@@ -391,11 +534,11 @@ describe('state machine on a local interpreter', () => {
     expect(error.message).toContain('Point-in-time recovery is not enabled');
   });
 
-  test('maintenance run: single-flight, then the maintain job', async () => {
+  test('maintenance run: the lease, then the maintain job', async () => {
     const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
     await execute(fake, { mode: 'MAINTAIN' });
-    expect(fake.calledStates()).toEqual(['List running executions', 'Plan', 'Maintain table (Spark)']);
-    expect(fake.calls[1].input.mode).toBe('MAINTAIN');
+    expect(fake.calledStates()).toEqual(['Plan', 'Maintain table (Spark)', 'Release the run lease']);
+    expect(fake.calls[0].input.mode).toBe('MAINTAIN');
     expect(fake.jobs[0]).toEqual([
       'maintain', '--catalog', 'glue',
       '--warehouse', expect.stringMatching(/\/warehouse$/),
