@@ -194,6 +194,9 @@ export interface DynamoIcebergMirrorProps {
 
   /**
    * What happens to the bucket, the Glue database and the log group when the construct is removed.
+   * With `RemovalPolicy.DESTROY`, the bucket the construct creates is emptied first (exports, Iceberg
+   * files and job logs are deleted by CDK's auto-delete custom resource); a bucket you pass in is never
+   * emptied or deleted.
    *
    * @default RemovalPolicy.RETAIN
    */
