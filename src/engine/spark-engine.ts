@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import { applicationCapacity } from './capacity';
 import { MirrorStorage } from '../storage/mirror-storage';
 
 /** The Spark job's files inside this package. */
@@ -51,10 +52,7 @@ export class SparkEngine extends Construct {
       releaseLabel: props.releaseLabel,
       autoStartConfiguration: { enabled: true },
       autoStopConfiguration: { enabled: true, idleTimeoutMinutes: 15 },
-      maximumCapacity: {
-        cpu: `${props.maxVcpu} vCPU`,
-        memory: `${props.maxMemory.toGibibytes()} GB`,
-      },
+      maximumCapacity: applicationCapacity(props.maxVcpu, props.maxMemory),
     });
 
     this.entryPoint = new s3assets.Asset(this, 'EntryPoint', {
