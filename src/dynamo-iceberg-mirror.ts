@@ -11,6 +11,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, IConstruct } from 'constructs';
 import { ColumnType } from './column-type';
+import { applicationCapacity } from './engine/capacity';
 import { SparkEngine } from './engine/spark-engine';
 import { MirrorMonitoring } from './monitoring/mirror-monitoring';
 import { WildcardAcknowledger } from './private/wildcard-acknowledger';
@@ -127,14 +128,17 @@ export interface DynamoIcebergMirrorProps {
   readonly releaseLabel?: string;
 
   /**
-   * The most vCPUs the EMR Serverless application may use at once.
+   * The most vCPUs the EMR Serverless application may use at once: a whole number, at least 8 (the
+   * Spark job runs on EMR Serverless' default workers of 4 vCPU, and needs a driver and one executor).
+   * The account's EMR Serverless vCPU quota applies on top.
    *
    * @default 16
    */
   readonly maxVcpu?: number;
 
   /**
-   * The most memory the EMR Serverless application may use at once.
+   * The most memory the EMR Serverless application may use at once: whole GiB, at least 32 (a driver
+   * and one executor of EMR Serverless' default 16 GB worker).
    *
    * @default Size.gibibytes(64)
    */
@@ -174,6 +178,12 @@ export interface DynamoIcebergMirrorProps {
   /**
    * A customer-managed KMS key for the new bucket, the exports, the Iceberg files and the job logs.
    *
+   * EMR Serverless writes the job logs with this key, so its key policy must allow the service
+   * principal `emr-serverless.amazonaws.com` `kms:GenerateDataKey` and `kms:Decrypt`, conditioned on
+   * `aws:SourceArn` (the mirror's application) and `aws:SourceAccount`. The construct adds that
+   * statement to a key defined in the same stack; for an imported key or a key of another stack, add
+   * it yourself: synth warns (`dynamo-iceberg-mirror:encryptionKey`) with the statement.
+   *
    * @default - S3-managed encryption (SSE-S3)
    */
   readonly encryptionKey?: kms.IKey;
@@ -194,6 +204,9 @@ export interface DynamoIcebergMirrorProps {
 
   /**
    * What happens to the bucket, the Glue database and the log group when the construct is removed.
+   * With `RemovalPolicy.DESTROY`, the bucket the construct creates is emptied first (exports, Iceberg
+   * files and job logs are deleted by CDK's auto-delete custom resource); a bucket you pass in is never
+   * emptied or deleted.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -249,11 +262,11 @@ export class DynamoIcebergMirror extends Construct {
   /** Seconds between the Iceberg table's watermark and the start of each run (maximum per period). */
   public readonly freshnessMetric: cloudwatch.IMetric;
 
-  /** Fires when the mirror is further behind than `freshnessThreshold`. */
-  public readonly freshnessAlarm: cloudwatch.IAlarm;
+  /** Fires when the mirror is further behind than `freshnessThreshold`; add actions with `addAlarmAction`. */
+  public readonly freshnessAlarm: cloudwatch.Alarm;
 
-  /** Fires when a run fails, times out or is aborted. */
-  public readonly failureAlarm: cloudwatch.IAlarm;
+  /** Fires when a run fails, times out or is aborted; add actions with `addAlarmAction`. */
+  public readonly failureAlarm: cloudwatch.Alarm;
 
   private readonly storage: MirrorStorage;
 
@@ -276,13 +289,8 @@ export class DynamoIcebergMirror extends Construct {
     const scheduleInterval = validateDuration('scheduleInterval', props.scheduleInterval ?? Duration.hours(1), MIN_WINDOW, MAX_WINDOW);
     const maxWindow = validateDuration('maxWindow', props.maxWindow ?? MAX_WINDOW, MIN_WINDOW, MAX_WINDOW);
     const maxVcpu = props.maxVcpu ?? 16;
-    if (!Token.isUnresolved(maxVcpu) && (!Number.isInteger(maxVcpu) || maxVcpu < 1 || maxVcpu > 4000)) {
-      throw new Error(`maxVcpu must be an integer from 1 to 4000, got ${maxVcpu}`);
-    }
     const maxMemory = props.maxMemory ?? Size.gibibytes(64);
-    if (maxMemory.toGibibytes({ rounding: 1 as any }) < 1) {
-      throw new Error(`maxMemory must be at least 1 GiB, got ${maxMemory.toMebibytes()} MiB`);
-    }
+    applicationCapacity(maxVcpu, maxMemory); // validated before any resource is made
     const releaseLabel = props.releaseLabel ?? DEFAULT_RELEASE_LABEL;
     if (!Token.isUnresolved(releaseLabel)) {
       if (!/^emr-\d+\.\d+\.\d+(-[a-z0-9-]+)?$/.test(releaseLabel)) {

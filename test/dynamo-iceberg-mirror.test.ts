@@ -398,9 +398,12 @@ describe('validation', () => {
     [{ databaseName: 'Sales-DB' }, /databaseName must be 1 to 255 lower case letters, digits or underscores .* got 'Sales-DB'/],
     [{ icebergTableName: 'Orders' }, /icebergTableName must be .* got 'Orders'/],
     [{ releaseLabel: '7.12.0' }, /releaseLabel must look like 'emr-7.12.0', got '7.12.0'/],
-    [{ maxVcpu: 0 }, /maxVcpu must be an integer from 1 to 4000, got 0/],
-    [{ maxVcpu: 2.5 }, /maxVcpu must be an integer from 1 to 4000, got 2.5/],
-    [{ maxMemory: Size.mebibytes(512) }, /maxMemory must be at least 1 GiB, got 512 MiB/],
+    [{ maxVcpu: 0 }, /maxVcpu must be a whole number of at least 8 vCPU \(a Spark driver and one executor of 4 vCPU, EMR Serverless' default worker\), got 0/],
+    [{ maxVcpu: 4 }, /maxVcpu must be a whole number of at least 8 vCPU .* got 4/],
+    [{ maxVcpu: 8.5 }, /maxVcpu must be a whole number of at least 8 vCPU .* got 8.5/],
+    [{ maxMemory: Size.mebibytes(1536) }, /maxMemory must be a whole number of GiB \(EMR Serverless takes whole GB\), got 1.5 GiB/],
+    [{ maxMemory: Size.mebibytes(40000) }, /maxMemory must be a whole number of GiB .* got 39.06 GiB/],
+    [{ maxMemory: Size.gibibytes(16) }, /maxMemory must be at least 32 GiB \(a Spark driver and one executor of 16 GB, EMR Serverless' default worker\), got 16 GiB/],
     [{ exportRetention: Duration.hours(12) }, /exportRetention must be at least 1 day, got 12 hours/],
     [{ columnTypes: { '': ColumnType.LONG } }, /columnTypes: attribute names must not be empty/],
     [{ partitionBuckets: 0 }, /partitionBuckets must be an integer from 1 to 1024, got 0/],
@@ -409,6 +412,11 @@ describe('validation', () => {
   ])('GIVEN %j THEN %s', (props, error) => {
     const stack = newStack();
     expect(() => new DynamoIcebergMirror(stack, 'M', { table: ordersTable(stack), ...props })).toThrow(error);
+  });
+
+  test('GIVEN the smallest capacity one Spark job needs, in any unit THEN it is the application maximum', () => {
+    const { template } = mirrorStack({ maxVcpu: 8, maxMemory: Size.mebibytes(32 * 1024) });
+    template.hasResourceProperties('AWS::EMRServerless::Application', { MaximumCapacity: { Cpu: '8 vCPU', Memory: '32 GB' } });
   });
 
   test('GIVEN database and databaseName THEN an error names both', () => {
@@ -458,18 +466,20 @@ describe('grantRead', () => {
     const mirror = new DynamoIcebergMirror(stack, 'M', { table: ordersTable(stack), encryptionKey: key });
     const analyst = new iam.Role(stack, 'Analyst', { assumedBy: new iam.AccountRootPrincipal() });
     // WHEN
-    mirror.grantRead(analyst);
+    const grant = mirror.grantRead(analyst);
     // THEN
     const statements = statementsOf(Template.fromStack(stack), 'Analyst');
+    expect(grant.principalStatements).toHaveLength(statements.length);
     expect(statements).toEqual(expect.arrayContaining([
       expect.objectContaining({
         Action: 's3:GetObject',
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/Bucket/), 'Arn'] }, '/warehouse/*']] },
       }),
       expect.objectContaining({
-        Action: ['s3:ListBucket', 's3:GetBucketLocation'],
+        Action: 's3:ListBucket',
         Condition: { StringLike: { 's3:prefix': ['warehouse/*', 'warehouse'] } },
       }),
+      { Effect: 'Allow', Action: 's3:GetBucketLocation', Resource: { 'Fn::GetAtt': [expect.stringMatching(/Bucket/), 'Arn'] } },
       expect.objectContaining({
         Action: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartitions'],
         Resource: [
@@ -493,6 +503,8 @@ describe('cdk-nag AwsSolutions', () => {
   test('GIVEN every prop set THEN no unacknowledged error', () => {
     const stack = newStack();
     new DynamoIcebergMirror(stack, 'OrdersMirror', { table: ordersTable(stack), ...everyProp(stack) });
+    // removalPolicy DESTROY: the auto-delete custom resource and its provider function are checked too.
+    Template.fromStack(stack).resourceCountIs('Custom::S3AutoDeleteObjects', 1);
     expect(nagErrors(stack)).toEqual([]);
   });
 

@@ -1,9 +1,11 @@
 import * as path from 'path';
-import { Aws, Size } from 'aws-cdk-lib';
+import { Annotations, Aws, Size, Stack, Token } from 'aws-cdk-lib';
 import * as emrs from 'aws-cdk-lib/aws-emrserverless';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import { applicationCapacity } from './capacity';
 import { MirrorStorage } from '../storage/mirror-storage';
 
 /** The Spark job's files inside this package. */
@@ -50,10 +52,7 @@ export class SparkEngine extends Construct {
       releaseLabel: props.releaseLabel,
       autoStartConfiguration: { enabled: true },
       autoStopConfiguration: { enabled: true, idleTimeoutMinutes: 15 },
-      maximumCapacity: {
-        cpu: `${props.maxVcpu} vCPU`,
-        memory: `${props.maxMemory.toGibibytes()} GB`,
-      },
+      maximumCapacity: applicationCapacity(props.maxVcpu, props.maxMemory),
     });
 
     this.entryPoint = new s3assets.Asset(this, 'EntryPoint', {
@@ -95,9 +94,15 @@ export class SparkEngine extends Construct {
       actions: ['s3:PutObject'],
       resources: [storage.objectsArn(storage.logPrefix)],
     }));
+    // s3:prefix exists on list requests only: a bucket-level action under that condition is never allowed.
+    this.jobRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'LocateMirrorBucket',
+      actions: ['s3:GetBucketLocation'],
+      resources: [storage.bucket.bucketArn],
+    }));
     this.jobRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ListMirrorPrefixes',
-      actions: ['s3:ListBucket', 's3:GetBucketLocation'],
+      actions: ['s3:ListBucket'],
       resources: [storage.bucket.bucketArn],
       conditions: {
         StringLike: {
@@ -116,7 +121,47 @@ export class SparkEngine extends Construct {
       ],
       resources: storage.glueArns({ includeWorkTables: true }),
     }));
-    storage.encryptionKey?.grantEncryptDecrypt(this.jobRole);
+    if (storage.encryptionKey) {
+      storage.encryptionKey.grantEncryptDecrypt(this.jobRole);
+      this.letServiceEncryptJobLogs(storage.encryptionKey);
+    }
+  }
+
+  /**
+   * EMR Serverless itself writes the job logs with `EncryptionKeyArn`: its service principal needs the
+   * key, for this application only (EMR Serverless guide, "Encrypting logs"). A key policy can only be
+   * changed here when the key is defined in this stack; otherwise the warning says what to add.
+   */
+  private letServiceEncryptJobLogs(key: kms.IKey): void {
+    const conditions = {
+      StringLike: { 'aws:SourceArn': this.application.attrArn },
+      StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+    };
+    const statement = new iam.PolicyStatement({
+      sid: 'EmrServerlessJobLogs',
+      principals: [new iam.ServicePrincipal('emr-serverless.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: ['*'],
+      conditions,
+    });
+    // A key of another stack would reference this stack's application: a cycle between the stacks.
+    const sameStack = Stack.of(key) === Stack.of(this);
+    if (sameStack && key.addToResourcePolicy(statement).statementAdded) {
+      return;
+    }
+    const stack = Stack.of(this);
+    const literal = (value: string, placeholder: string) => (Token.isUnresolved(value) ? placeholder : value);
+    const account = literal(stack.account, '<account>');
+    const applicationArn = `arn:${literal(stack.partition, 'aws')}:emr-serverless:${literal(stack.region, '<region>')}:${account}:/applications/<application id>`;
+    const documented = {
+      Effect: 'Allow',
+      Principal: { Service: 'emr-serverless.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: '*',
+      Condition: { StringLike: { 'aws:SourceArn': applicationArn }, StringEquals: { 'aws:SourceAccount': account } },
+    };
+    Annotations.of(this).addWarningV2('dynamo-iceberg-mirror:encryptionKey',
+      `encryptionKey ${key.node.path} is imported or defined in another stack, so the mirror cannot change its key policy. EMR Serverless encrypts the job logs with this key: add this statement to the key policy, with the id of the mirror's application (application.attrApplicationId), or EMR Serverless cannot write the job logs: ${JSON.stringify(documented)}`);
   }
 
   /** ARN of the application's job runs. */

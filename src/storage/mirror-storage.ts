@@ -52,6 +52,8 @@ export class MirrorStorage extends Construct {
         blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
         objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
         removalPolicy: props.removalPolicy,
+        // CloudFormation cannot delete a bucket that holds objects, and this one always holds exports.
+        autoDeleteObjects: props.removalPolicy === RemovalPolicy.DESTROY ? true : undefined,
         lifecycleRules: [
           {
             id: 'ExpireAppliedExports',
@@ -120,23 +122,31 @@ export class MirrorStorage extends Construct {
 
   /** Read access to the Iceberg table: objects under the warehouse prefix, Glue metadata, the key. */
   public grantReadTable(grantee: iam.IGrantable): iam.Grant {
-    const grant = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:GetObject'],
-      resourceArns: [this.objectsArn(this.warehousePrefix)],
-    });
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['s3:ListBucket', 's3:GetBucketLocation'],
-      resourceArns: [this.bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': [`${this.warehousePrefix}/*`, this.warehousePrefix] } },
-    });
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartitions'],
-      resourceArns: this.glueArns({ includeWorkTables: false }),
-    });
-    this.encryptionKey?.grantDecrypt(grantee);
-    return grant;
+    const grants = [
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['s3:GetObject'],
+        resourceArns: [this.objectsArn(this.warehousePrefix)],
+      }),
+      // s3:prefix exists on list requests only: GetBucketLocation under that condition is never allowed.
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['s3:GetBucketLocation'],
+        resourceArns: [this.bucket.bucketArn],
+      }),
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['s3:ListBucket'],
+        resourceArns: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${this.warehousePrefix}/*`, this.warehousePrefix] } },
+      }),
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartitions'],
+        resourceArns: this.glueArns({ includeWorkTables: false }),
+      }),
+      ...(this.encryptionKey ? [this.encryptionKey.grantDecrypt(grantee)] : []),
+    ];
+    return grants.reduce((all, grant) => all.combine(grant));
   }
 }

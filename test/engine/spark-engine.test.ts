@@ -1,9 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { DynamoIcebergMirror } from '../../src';
-import { ordersTable, statementsOf } from '../helpers';
+import { newStack, ordersTable, statementsOf } from '../helpers';
 
 describe('Spark engine', () => {
   const app = new App();
@@ -33,7 +34,7 @@ describe('Spark engine', () => {
     const statements = statementsOf(template, 'JobRole');
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
     expect(Object.keys(bySid).sort()).toEqual([
-      'IcebergGlueCatalog', 'ListMirrorPrefixes', 'ReadExports', 'ReadSparkJob', 'ReadWriteWarehouse', 'WriteJobLogs',
+      'IcebergGlueCatalog', 'ListMirrorPrefixes', 'LocateMirrorBucket', 'ReadExports', 'ReadSparkJob', 'ReadWriteWarehouse', 'WriteJobLogs',
     ]);
     const objects = (prefix: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/Bucket/), 'Arn'] }, `/${prefix}/*`]] });
     expect(bySid.ReadExports).toEqual(expect.objectContaining({ Action: 's3:GetObject', Resource: objects('exports') }));
@@ -42,8 +43,16 @@ describe('Spark engine', () => {
       Resource: objects('warehouse'),
     }));
     expect(bySid.WriteJobLogs).toEqual(expect.objectContaining({ Action: 's3:PutObject', Resource: objects('emr-logs') }));
-    expect(bySid.ListMirrorPrefixes.Condition).toEqual({
-      StringLike: { 's3:prefix': ['exports', 'exports/*', 'warehouse', 'warehouse/*'] },
+    // s3:prefix only exists on list requests: an action without it in the same statement is never allowed.
+    expect(bySid.ListMirrorPrefixes).toEqual(expect.objectContaining({
+      Action: 's3:ListBucket',
+      Condition: { StringLike: { 's3:prefix': ['exports', 'exports/*', 'warehouse', 'warehouse/*'] } },
+    }));
+    expect(bySid.LocateMirrorBucket).toEqual({
+      Sid: 'LocateMirrorBucket',
+      Effect: 'Allow',
+      Action: 's3:GetBucketLocation',
+      Resource: { 'Fn::GetAtt': [expect.stringMatching(/Bucket/), 'Arn'] },
     });
     expect(bySid.ReadSparkJob.Resource).toEqual([
       { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, expect.stringMatching(/^:s3:::cdk-[a-z0-9]+-assets-123456789012-eu-north-1\/[0-9a-f]{64}\.py$/)]] },
@@ -79,5 +88,58 @@ describe('Spark engine', () => {
     });
     walk(zipped!);
     expect(all.filter((n) => n === '__pycache__' || n.endsWith('.pyc'))).toEqual([]);
+  });
+});
+
+describe('Spark engine with a customer-managed key', () => {
+  const emrServerlessStatement = (statements: any[]) =>
+    statements.filter((s) => JSON.stringify(s.Principal ?? {}).includes('emr-serverless.amazonaws.com'));
+
+  test('GIVEN a key defined in the app THEN its policy lets EMR Serverless encrypt job logs for this application only', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Key');
+    new DynamoIcebergMirror(stack, 'OrdersMirror', { table: ordersTable(stack), encryptionKey: key });
+    const template = Template.fromStack(stack);
+    const [keyResource] = Object.values(template.findResources('AWS::KMS::Key'));
+    expect(emrServerlessStatement(keyResource.Properties.KeyPolicy.Statement)).toEqual([{
+      Sid: 'EmrServerlessJobLogs',
+      Effect: 'Allow',
+      Principal: { Service: 'emr-serverless.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: '*',
+      Condition: {
+        StringLike: { 'aws:SourceArn': { 'Fn::GetAtt': [expect.stringMatching(/^OrdersMirrorEngineApplication/), 'Arn'] } },
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+      },
+    }]);
+    Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('emr-serverless.amazonaws.com'));
+  });
+
+  test('GIVEN an imported key THEN a warning gives the statement to add to its policy', () => {
+    const stack = newStack();
+    const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:eu-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    new DynamoIcebergMirror(stack, 'OrdersMirror', { table: ordersTable(stack), encryptionKey: key });
+    const warnings = Annotations.fromStack(stack).findWarning('/TestStack/OrdersMirror/Engine', Match.anyValue());
+    expect(warnings).toHaveLength(1);
+    const text = JSON.stringify(warnings[0].entry.data);
+    for (const part of [
+      'dynamo-iceberg-mirror:encryptionKey', 'emr-serverless.amazonaws.com', 'kms:Decrypt', 'kms:GenerateDataKey',
+      'aws:SourceArn', 'arn:aws:emr-serverless:eu-north-1:123456789012:/applications/', 'aws:SourceAccount',
+    ]) {
+      expect(text).toContain(part);
+    }
+  });
+
+  test('GIVEN a key of another stack THEN no cross-stack cycle: a warning instead of a policy statement', () => {
+    const app = new App();
+    const env = { account: '123456789012', region: 'eu-north-1' };
+    const keys = new Stack(app, 'Keys', { env });
+    const key = new kms.Key(keys, 'Key');
+    const stack = new Stack(app, 'Mirror', { env });
+    new DynamoIcebergMirror(stack, 'OrdersMirror', { table: ordersTable(stack), encryptionKey: key });
+    expect(() => app.synth()).not.toThrow();
+    const [keyResource] = Object.values(Template.fromStack(keys).findResources('AWS::KMS::Key'));
+    expect(emrServerlessStatement(keyResource.Properties.KeyPolicy.Statement)).toEqual([]);
+    Annotations.fromStack(stack).hasWarning('/Mirror/OrdersMirror/Engine', Match.stringLikeRegexp('emr-serverless.amazonaws.com'));
   });
 });

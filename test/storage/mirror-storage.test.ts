@@ -1,10 +1,12 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { MirrorStorage } from '../../src/storage/mirror-storage';
 import { newStack } from '../helpers';
 
-function storage(bucket?: boolean) {
+function storage(bucket?: boolean, options: { removalPolicy?: RemovalPolicy; key?: boolean } = {}) {
   const stack = newStack();
   const store = new MirrorStorage(stack, 'Storage', {
     bucket: bucket ? s3.Bucket.fromBucketName(stack, 'Lake', 'my-lake') : undefined,
@@ -14,7 +16,8 @@ function storage(bucket?: boolean) {
     databaseName: 'sales',
     tableName: 'orders',
     exportRetention: Duration.days(7),
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy: options.removalPolicy ?? RemovalPolicy.RETAIN,
+    encryptionKey: options.key ? new kms.Key(stack, 'Key') : undefined,
   });
   return { stack, store };
 }
@@ -46,6 +49,36 @@ describe('MirrorStorage', () => {
     const { stack } = storage();
     Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+    });
+  });
+
+  test('GIVEN DESTROY THEN the created bucket is emptied before it is deleted', () => {
+    const { stack } = storage(false, { removalPolicy: RemovalPolicy.DESTROY });
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
+    template.resourceCountIs('Custom::S3AutoDeleteObjects', 1);
+  });
+
+  test('GIVEN RETAIN, or a bucket of the user, THEN no object is ever deleted for the stack', () => {
+    for (const { stack } of [storage(false), storage(true, { removalPolicy: RemovalPolicy.DESTROY })]) {
+      Template.fromStack(stack).resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+    }
+  });
+
+  test('grantReadTable returns every statement it adds, GetBucketLocation outside the prefix condition', () => {
+    const { stack, store } = storage(false, { key: true });
+    const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    const grant = store.grantReadTable(reader);
+    expect(grant.success).toBe(true);
+    const statements = grant.principalStatements.map((s) => stack.resolve(s.toStatementJson()));
+    expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual([
+      'glue:GetDatabase', 'glue:GetPartitions', 'glue:GetTable', 'glue:GetTables',
+      'kms:Decrypt', 's3:GetBucketLocation', 's3:GetObject', 's3:ListBucket',
+    ]);
+    const location = statements.find((s) => s.Action === 's3:GetBucketLocation');
+    expect(location.Condition).toBeUndefined();
+    expect(statements.find((s) => s.Action === 's3:ListBucket').Condition).toEqual({
+      StringLike: { 's3:prefix': ['warehouse/*', 'warehouse'] },
     });
   });
 });
