@@ -21,6 +21,7 @@ export interface Shape {
   readonly enum?: string[];
   readonly min?: number;
   readonly max?: number;
+  readonly pattern?: string;
 }
 
 /** A botocore service model (service-2.json). */
@@ -195,7 +196,7 @@ function valueProblems(model: ServiceModel, shapeName: string, value: unknown, w
       if (shape.enum && !shape.enum.includes(value)) {
         return [`${where}: "${value}" is not one of ${shape.enum.join(', ')}`];
       }
-      return inRange(value.length, 'length');
+      return [...inRange(value.length, 'length'), ...patternProblems(shape, shapeName, value, where)];
     case 'integer':
     case 'long':
       return Number.isInteger(value) ? inRange(value as number, 'value') : wrong('an integer');
@@ -215,6 +216,23 @@ function valueProblems(model: ServiceModel, shapeName: string, value: unknown, w
     default:
       return [];
   }
+}
+
+/**
+ * A string against the shape's pattern. Smithy patterns are ECMAScript regular expressions matched
+ * anywhere in the value (not anchored); the few JavaScript cannot compile are skipped.
+ */
+function patternProblems(shape: Shape, shapeName: string, value: string, where: string): string[] {
+  if (!shape.pattern) {
+    return [];
+  }
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(shape.pattern, 'u');
+  } catch {
+    return [];
+  }
+  return pattern.test(value) ? [] : [`${where}: "${value}" does not match ${shapeName}'s pattern ${shape.pattern}`];
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

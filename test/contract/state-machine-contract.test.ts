@@ -196,6 +196,9 @@ describe('the validator API', () => {
     expect(inputProblems('dynamodb', 'DescribeExport', { ExportArn: 'arn' })).toEqual([
       'DescribeExport: ExportArn: length 3 is below the minimum 37',
     ]);
+    expect(outputProblems('emr-serverless', 'StartJobRun', {
+      ApplicationId: 'app-orders', JobRunId: '00fjob5678', Arn: 'arn:aws:emr-serverless:eu-north-1:123456789012:/applications/app-orders/jobruns/00fjob5678',
+    })).toEqual([expect.stringMatching(/^StartJobRun: \$\.Arn: ".*" does not match JobArn's pattern /)]);
     expect(outputPathProblems('emr-serverless', 'StartJobRun', '$.JobRunId')).toEqual([]);
     expect(outputPathProblems('emr-serverless', 'StartJobRun', '$$.Execution.Id')).toEqual([]);
   });
