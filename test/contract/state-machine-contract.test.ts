@@ -6,6 +6,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { DynamoIcebergMirror, ExportViewType } from '../../src';
+import { startJobRunAnswer } from '../e2e/job-run-answer';
 import { definitionOf, mirrorStack, newStack, ordersTable } from '../helpers';
 import { botocoreDataDir, errorProblems, inputProblems, outputPathProblems, outputProblems } from './aws-models';
 import { awsTasks, definitionProblems } from './task-contract';
@@ -169,6 +170,12 @@ describe('the validator API', () => {
     expect(outputProblems('emr-serverless', 'StartJobRun', {
       ApplicationId: '00fabcd1234', JobRunId: '00fjob5678', Arn: 'arn:aws:emr-serverless:eu-north-1:123456789012:/applications/00fabcd1234/jobruns/00fjob5678',
     })).toEqual([]);
+  });
+
+  test('the end-to-end runner\'s Spark job answers what StartJobRun documents', () => {
+    // The application id as test/e2e/synth.ts makes it.
+    const answer = startJobRunAnswer('arn:aws:emr-serverless:eu-north-1:123456789012', '00f1a2b3c4d5e6f7', 'run-1');
+    expect(outputProblems('emr-serverless', 'StartJobRun', answer)).toEqual([]);
   });
 
   test('a fake DescribeExport answer with an unknown status, a wrong type and an unknown member is reported', () => {
