@@ -122,6 +122,9 @@ cliTask('demo', 'Run the local demo: exports of a sample table folded into an Ic
   'demo', true);
 // The construct's tests synthesize the plan function from its bundle: bundle first (esbuild, fast).
 project.testTask.prependSpawn(project.bundler.bundleTask);
+// The contract tests (test/contract) read AWS's API models from botocore in the Python environment:
+// it exists before jest runs (a no-op once made).
+project.testTask.prependSpawn(sparkEnv);
 
 // The README's example app, synthesized and checked with cfn-lint (errors fail; warnings are shown).
 const exampleCfnLint = project.addTask('example:cfn-lint', {

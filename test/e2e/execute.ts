@@ -12,13 +12,19 @@
  * - `emr-serverless:startJobRun.sync`: the entry point and --py-files the job run names are fetched
  *   from the emulator's S3 and run by local-mode Spark, with the job's arguments plus `--local` and
  *   the emulator's endpoints as catalog properties.
+ *
+ * Every answer given to the interpreter in place of AWS (the emulator's, and the Spark job's) must
+ * match the output shape of the operation it stands for in AWS's model (test/contract/aws-models.ts):
+ * one that does not fails the run, listing its problems.
  */
 import { spawnSync } from 'child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
+import { callOfResource, outputProblems } from '../contract/aws-models';
 import { allStates, StateMachine, withoutDelays } from '../local-stepfunctions';
+import { startJobRunAnswer } from './job-run-answer';
 
 /**
  * This process lives on the emulator's virtual clock, which runs ahead of the wall clock: the
@@ -59,6 +65,19 @@ const deployment = JSON.parse(readFileSync(request.deployment, 'utf-8'));
 const endpoint = process.env.AWS_ENDPOINT_URL!;
 const states: string[] = [];
 const jobs: string[][] = [];
+/** Answers that did not match AWS's model: they fail the run even when a Catch would take the error. */
+const contractProblems: string[] = [];
+
+/** The answer, once it matches the output shape of the AWS call the Task's resource names; throws otherwise. */
+function checked(resource: string, answer: any): any {
+  const call = callOfResource(resource)!;
+  const problems = outputProblems(call.service, call.operation, answer);
+  if (problems.length > 0) {
+    contractProblems.push(...problems);
+    throw Object.assign(new Error(`the answer does not match AWS's model:\n${problems.join('\n')}`), { name: 'Contract.AnswerMismatch' });
+  }
+  return answer;
+}
 
 /** The name Step Functions gives an SDK integration's errors: `DynamoDb.ExportConflictException`. */
 function errorPrefix(service: string): string {
@@ -92,7 +111,7 @@ function recase(value: any, first: (c: string) => string): any {
   return value;
 }
 
-function sdkCall(service: string, action: string): Handler {
+function sdkCall(resource: string, service: string, action: string): Handler {
   // The client package is known only from the Task's resource.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require(`@aws-sdk/client-${service}`);
@@ -100,15 +119,17 @@ function sdkCall(service: string, action: string): Handler {
   const command = sdk[`${action.charAt(0).toUpperCase()}${action.slice(1)}Command`];
   const client = new sdk[clientName]({ endpoint });
   return async (input) => {
+    let answer: any;
     try {
       const camel = CAMEL_CASE_SERVICES.has(service);
       const members = withDates(camel ? recase(input, (c) => c.toLowerCase()) : input);
       const { $metadata, ...output } = await client.send(new command(members));
-      return JSON.parse(JSON.stringify(camel ? recase(output, (c) => c.toUpperCase()) : output));
+      answer = JSON.parse(JSON.stringify(camel ? recase(output, (c) => c.toUpperCase()) : output));
     } catch (error) {
       const e = error as Error;
       throw Object.assign(new Error(e.message), { name: `${errorPrefix(service)}.${e.name}` });
     }
+    return checked(resource, answer);
   };
 }
 
@@ -128,7 +149,7 @@ async function download(s3: S3Client, uri: string, folder: string): Promise<stri
   return path;
 }
 
-function sparkJob(): Handler {
+function sparkJob(resource: string): Handler {
   const s3 = new S3Client({ endpoint, forcePathStyle: true });
   return async (input) => {
     const submit = input.JobDriver.SparkSubmit;
@@ -151,7 +172,9 @@ function sparkJob(): Handler {
       const tail = `${run.stderr ?? ''}`.trim().split('\n').slice(-5).join('\n');
       throw Object.assign(new Error(`job run ${jobs.length} exited ${run.status}: ${tail}`), { name: 'States.TaskFailed' });
     }
-    return { ApplicationId: input.ApplicationId, JobRunId: `${request.name}-${jobs.length}`, JobRun: { State: 'SUCCESS' } };
+    const partition = deployment.tableArn.split(':')[1];
+    const arnPrefix = `arn:${partition}:emr-serverless:${deployment.region}:${deployment.account}`;
+    return checked(resource, startJobRunAnswer(arnPrefix, input.ApplicationId, `${request.name}-${jobs.length}`));
   };
 }
 
@@ -161,10 +184,10 @@ function handlerFor(resource: string): Handler {
   }
   const sdk = /^arn:[^:]+:states:::aws-sdk:([a-z0-9]+):(\w+)$/.exec(resource);
   if (sdk) {
-    return sdkCall(sdk[1], sdk[2]);
+    return sdkCall(resource, sdk[1], sdk[2]);
   }
   if (/^arn:[^:]+:states:::emr-serverless:startJobRun\.sync$/.test(resource)) {
-    return sparkJob();
+    return sparkJob(resource);
   }
   throw new Error(`no local answer for Task resource ${resource}`);
 }
@@ -205,6 +228,9 @@ async function main() {
     result = { status: 'FAILED', error: { name: cause.name, message: cause.message } };
   } finally {
     await sfn.send(new StopExecutionCommand({ executionArn }));
+  }
+  if (contractProblems.length > 0) {
+    throw new Error(`answers given in place of AWS do not match AWS's model:\n${contractProblems.join('\n')}`);
   }
   process.stdout.write(`${JSON.stringify({ ...result, states, jobs })}\n`);
 }

@@ -7,6 +7,7 @@
  * (which creates the buckets and the Glue database in the emulator and publishes the file assets)
  * and by execute.ts (which runs the definition).
  */
+import { createHash } from 'crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -44,7 +45,8 @@ function physical(logicalId: string, attribute?: string): string {
     case 'AWS::Glue::Database':
       return resource.Properties.DatabaseInput.Name;
     case 'AWS::EMRServerless::Application':
-      return `app-${logicalId.toLowerCase()}`;
+      // Shaped like EMR Serverless' ids (lowercase letters and digits): it goes into the job run's ARN.
+      return `00f${createHash('sha256').update(logicalId).digest('hex').slice(0, 13)}`;
     case 'AWS::IAM::Role':
       return `arn:${partition}:iam::${account}:role/${logicalId}`;
     case 'AWS::Lambda::Function':

@@ -4,6 +4,9 @@ moto answers ExportTableToPointInTime with one flat data file (no manifests, no 
 incremental exports), so the emulator routes both calls here. The table's history is read from its
 DynamoDB stream (moto keeps no history itself), replayed into a SimulatedTable, and written by the
 same ExportWriter the rest of the suite uses, then uploaded into the emulator's S3.
+
+Every answer is checked against botocore's output shape of the operation (support/aws_contract.py)
+before it leaves: a forged answer AWS could not give raises AnswerMismatch.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from typing import Any
 
 from dynamo_local.exports import ExportWriter
 from dynamo_local.simulated_table import SimulatedTable
+
+from .aws_contract import check_answer
 
 MINUTE_MICROS = 60_000_000
 DAY_MICROS = 24 * 60 * MINUTE_MICROS
@@ -83,19 +88,24 @@ class EmulatedExports:
                     raise ExportRequestError(
                         "ExportConflictException", f"ClientToken {token} was used with other parameters"
                     )
-                return self._by_arn[arn]
+                return self._answer("ExportTableToPointInTime", self._by_arn[arn])
             description = self._export(request)
             self._by_arn[description["ExportArn"]] = description
             if token:
                 self._by_token[token] = (description["ExportArn"], fingerprint)
             # The export is written before the call returns; DescribeExport reports it COMPLETED.
-            return {**description, "ExportStatus": "IN_PROGRESS"}
+            return self._answer("ExportTableToPointInTime", {**description, "ExportStatus": "IN_PROGRESS"})
 
     def describe(self, export_arn: str) -> dict[str, Any]:
         with self._lock:
             if export_arn not in self._by_arn:
                 raise ExportRequestError("ExportNotFoundException", f"Export not found: {export_arn}")
-            return self._by_arn[export_arn]
+            return self._answer("DescribeExport", self._by_arn[export_arn])
+
+    @staticmethod
+    def _answer(operation: str, description: dict[str, Any]) -> dict[str, Any]:
+        """The ExportDescription, once `{"ExportDescription": ...}` matches the operation's output shape."""
+        return check_answer("dynamodb", operation, {"ExportDescription": description})["ExportDescription"]
 
     # -- one export -------------------------------------------------------------------------------
 
@@ -127,7 +137,7 @@ class EmulatedExports:
             raise ExportRequestError("ValidationException", f"unknown ExportType {export_type}")
         self._upload(writer)
         summary = json.loads((folder / "manifest-summary.json").read_text())
-        return {
+        description = {
             "ExportArn": summary["exportArn"],
             "ExportStatus": "COMPLETED",
             "TableArn": table_arn,
@@ -140,6 +150,8 @@ class EmulatedExports:
             "ClientToken": request.get("ClientToken"),
             **times,
         }
+        # DynamoDB leaves out what it does not know (no S3Prefix, no ClientToken): never a null.
+        return {name: value for name, value in description.items() if value is not None}
 
     def _writer(self, bucket: str, prefix: str, table_arn: str) -> ExportWriter:
         key = (bucket, prefix, table_arn)
