@@ -9,6 +9,17 @@ const CDK_VERSION = '2.271.0';
 
 const CONSTRUCTS_VERSION = '10.8.1';
 
+/**
+ * The integration test (test/integ.dynamo-iceberg-mirror.ts). integ-tests-alpha has no 2.271.0-alpha.0
+ * release on npm here: 2.245.0-alpha.0 is the newest, and its peer range (aws-cdk-lib ^2.245.0) admits
+ * CDK_VERSION. integ-runner is not used: its newest release here (2.197.10) bundles a toolkit that reads
+ * cloud assembly schema 53 at most, and aws-cdk-lib 2.271.0 writes 54 ("You need at least CLI version
+ * 2.1144.0"). So the project writes and compares the snapshot itself (test/integ/snapshot.ts, integ-runner's
+ * layout and rules), and deploys with the CDK CLI below, which reads schema 54.
+ */
+const INTEG_TESTS_VERSION = '2.245.0-alpha.0';
+const CDK_CLI_VERSION = '2.1148.1';
+
 /** Where the CLI and the Python tests keep their Python environment and jars (git-ignored). */
 const LOCAL_CACHE = '.cache/dynamo-iceberg-mirror';
 
@@ -125,6 +136,27 @@ project.testTask.prependSpawn(project.bundler.bundleTask);
 // The contract tests (test/contract) read AWS's API models from botocore in the Python environment:
 // it exists before jest runs (a no-op once made).
 project.testTask.prependSpawn(sparkEnv);
+
+// The integration test. Its snapshot check is a jest test (test/integ/snapshot.test.ts); `integ:snapshot`
+// rewrites the snapshot, `integ:deploy` runs the test on the account of the current AWS credentials.
+project.addDevDeps(`@aws-cdk/integ-tests-alpha@${INTEG_TESTS_VERSION}`, `aws-cdk@${CDK_CLI_VERSION}`);
+project.addTask('integ:snapshot', {
+  description: 'Rewrite the integration test\'s snapshot (test/integ.dynamo-iceberg-mirror.ts.snapshot/)',
+  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --project tsconfig.dev.json test/integ/write-snapshot.ts' }],
+});
+const integApp = 'ts-node --project tsconfig.dev.json test/integ.dynamo-iceberg-mirror.ts';
+const integDestroy = project.addTask('integ:destroy', {
+  description: 'Destroy the integration test\'s stacks',
+  exec: `cdk destroy --app "${integApp}" --all --force`,
+});
+const integDeploy = project.addTask('integ:deploy', {
+  description: 'Run the integration test on AWS (current credentials, CDK-bootstrapped account), then destroy it',
+  steps: [
+    { spawn: 'bundle' },
+    { exec: `cdk deploy --app "${integApp}" --all --require-approval never` },
+  ],
+});
+integDeploy.spawn(integDestroy);
 
 // The README's example app, synthesized and checked with cfn-lint (errors fail; warnings are shown).
 const exampleCfnLint = project.addTask('example:cfn-lint', {
