@@ -461,6 +461,10 @@ function wildcardRules(exportPrefix: string, warehousePrefix: string, tableName:
       reason: 'Work tables the Spark job may create next to the mirrored table, named after it.',
     },
     {
+      pattern: /^Resource::arn:.*:states:.*:execution:[A-Za-z0-9-]+:\*$/,
+      reason: 'Step Functions names executions at run time; the plan function describes the executions of the mirror\'s own state machine only (the holder of the run lease).',
+    },
+    {
       pattern: /^Resource::<[A-Za-z0-9]*PlanFunction[A-Za-z0-9]*\.Arn>:\*$/,
       reason: 'Versions and aliases of the mirror\'s own plan function.',
     },

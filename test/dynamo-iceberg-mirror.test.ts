@@ -8,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ColumnType, DynamoIcebergMirror, DynamoIcebergMirrorProps, ExportViewType, RebootstrapPolicy } from '../src';
+import { stateNamed } from './definition-states';
 import { definitionOf, mirrorStack, newStack, ordersTable, statementsOf } from './helpers';
 
 /** Every prop set (with the construct's own bucket and database). */
@@ -153,7 +154,7 @@ describe('DynamoIcebergMirror with defaults', () => {
 
   test('apply arguments follow the Spark job contract', () => {
     const definition = definitionOf(template);
-    expect(definition.States['Mirror run'].Result.applyArguments).toEqual([
+    expect(stateNamed(definition, 'Mirror run').Result.applyArguments).toEqual([
       'apply', '--catalog', 'glue',
       '--warehouse', expect.stringMatching(/^s3:\/\/<OrdersMirrorStorageBucket\w+>\/warehouse$/),
       '--table', expect.stringMatching(/^test_stack_orders_mirror_mirror_\w{8}\.orders_mirror$/),
@@ -214,7 +215,7 @@ describe('DynamoIcebergMirror with every prop set', () => {
   });
 
   test('the plan gets the window size, view type and re-bootstrap policy', () => {
-    expect(definition.States.Plan.Parameters.config).toEqual(expect.objectContaining({
+    expect(stateNamed(definition, 'Plan').Parameters.config).toEqual(expect.objectContaining({
       maxWindowSeconds: 6 * 3600,
       minWindowSeconds: 900,
       exportViewType: 'NEW_AND_OLD_IMAGES',
@@ -225,7 +226,7 @@ describe('DynamoIcebergMirror with every prop set', () => {
   });
 
   test('exports use the prefix, the view type and SSE-KMS with the key', () => {
-    const windowStart = definition.States['Export windows'].ItemProcessor.States['Window export: start'];
+    const windowStart = stateNamed(definition, 'Window export: start');
     expect(windowStart.Parameters).toEqual(expect.objectContaining({
       S3Prefix: 'ddb/exports',
       S3SseAlgorithm: 'KMS',
@@ -240,7 +241,7 @@ describe('DynamoIcebergMirror with every prop set', () => {
   });
 
   test('column types and the warehouse prefix reach the apply arguments', () => {
-    const args: string[] = definition.States['Mirror run'].Result.applyArguments;
+    const args: string[] = stateNamed(definition, 'Mirror run').Result.applyArguments;
     expect(args[args.indexOf('--warehouse') + 1]).toMatch(/\/lake\/warehouse$/);
     expect(args[args.indexOf('--table') + 1]).toBe('sales.orders');
     expect(JSON.parse(args[args.indexOf('--column-types') + 1])).toEqual({ price: 'decimal(38,2)', note: 'string', payload: 'json' });
@@ -248,7 +249,7 @@ describe('DynamoIcebergMirror with every prop set', () => {
   });
 
   test('job logs are encrypted with the key', () => {
-    const job = definition.States['Apply exports (Spark)'];
+    const job = stateNamed(definition, 'Apply exports (Spark)');
     expect(job.Parameters.ConfigurationOverrides.MonitoringConfiguration.S3MonitoringConfiguration).toEqual({
       LogUri: expect.stringMatching(/\/emr-logs\/$/),
       EncryptionKeyArn: expect.stringMatching(/^<Key\w+\.Arn>$/),
@@ -283,7 +284,7 @@ describe('existing bucket and database', () => {
     template.resourceCountIs('AWS::S3::Bucket', 0);
     template.resourceCountIs('AWS::Glue::Database', 0);
     expect(mirror.databaseName).toBe('analytics');
-    const args: string[] = definitionOf(template).States['Mirror run'].Result.applyArguments;
+    const args: string[] = stateNamed(definitionOf(template), 'Mirror run').Result.applyArguments;
     expect(args).toEqual(expect.arrayContaining(['s3://my-lake/warehouse', 'analytics.orders_mirror']));
   });
 
@@ -303,7 +304,7 @@ describe('key schema', () => {
   test('GIVEN a table without sort key THEN --key is the partition key', () => {
     const stack = newStack();
     new DynamoIcebergMirror(stack, 'M', { table: ordersTable(stack, { sortKey: false }) });
-    const args: string[] = definitionOf(Template.fromStack(stack)).States['Mirror run'].Result.applyArguments;
+    const args: string[] = stateNamed(definitionOf(Template.fromStack(stack)), 'Mirror run').Result.applyArguments;
     expect(args[args.indexOf('--key') + 1]).toBe('pk:S');
   });
 
@@ -315,7 +316,7 @@ describe('key schema', () => {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     });
     new DynamoIcebergMirror(stack, 'M', { table });
-    const args: string[] = definitionOf(Template.fromStack(stack)).States['Mirror run'].Result.applyArguments;
+    const args: string[] = stateNamed(definitionOf(Template.fromStack(stack)), 'Mirror run').Result.applyArguments;
     expect(args[args.indexOf('--key') + 1]).toBe('tenant:S,id:N');
   });
 
@@ -323,7 +324,7 @@ describe('key schema', () => {
     const stack = newStack();
     const table = dynamodb.Table.fromTableName(stack, 'T', 'legacy');
     new DynamoIcebergMirror(stack, 'M', { table, partitionKeyName: 'PK', sortKeyName: 'SK' });
-    const args: string[] = definitionOf(Template.fromStack(stack)).States['Mirror run'].Result.applyArguments;
+    const args: string[] = stateNamed(definitionOf(Template.fromStack(stack)), 'Mirror run').Result.applyArguments;
     expect(args[args.indexOf('--key') + 1]).toBe('PK,SK');
   });
 
@@ -379,7 +380,7 @@ describe('point-in-time recovery', () => {
     const table = dynamodb.Table.fromTableName(stack, 'T', 'legacy');
     new DynamoIcebergMirror(stack, 'M', { table, partitionKeyName: 'pk' });
     expect(() => Template.fromStack(stack)).not.toThrow();
-    expect(definitionOf(Template.fromStack(stack)).States['Point-in-time recovery disabled']).toEqual(expect.objectContaining({
+    expect(stateNamed(definitionOf(Template.fromStack(stack)), 'Point-in-time recovery disabled')).toEqual(expect.objectContaining({
       Type: 'Fail', Error: 'PointInTimeRecoveryDisabled', CausePath: '$.plan.reason',
     }));
   });

@@ -1,3 +1,5 @@
+import { allStates } from './definition-states';
+
 /**
  * The local Step Functions interpreter, ready for Node 20: aws-local-stepfunctions 3 calls
  * Promise.withResolvers (Node >= 22), added here when missing.
@@ -12,24 +14,7 @@ if (typeof (Promise as any).withResolvers !== 'function') {
 }
 
 export { StateMachine } from 'aws-local-stepfunctions';
-
-/** Every state of a definition as [name, state], those inside Map and Parallel states included. */
-export function allStates(definition: any): Array<[string, any]> {
-  const found: Array<[string, any]> = [];
-  const visit = (states: Record<string, any>) => {
-    for (const [name, state] of Object.entries(states)) {
-      found.push([name, state]);
-      if (state.ItemProcessor) {
-        visit(state.ItemProcessor.States);
-      }
-      for (const branch of state.Branches ?? []) {
-        visit(branch.States);
-      }
-    }
-  };
-  visit(definition.States);
-  return found;
-}
+export { allStates };
 
 /** Run options that make every Wait state and every retry interval take no time. */
 export function withoutDelays(definition: any) {

@@ -34,8 +34,9 @@ describe.each(variants)('with %s', (_name, synthesize) => {
       'Apply exports (Spark): emr-serverless StartJobRun',
       'Full export: describe: dynamodb DescribeExport',
       'Full export: start: dynamodb ExportTableToPointInTime',
-      'List running executions: stepfunctions ListExecutions',
       'Maintain table (Spark): emr-serverless StartJobRun',
+      'Release the run lease after a failure: dynamodb DeleteItem',
+      'Release the run lease: dynamodb DeleteItem',
       'Window export: describe: dynamodb DescribeExport',
       'Window export: start: dynamodb ExportTableToPointInTime',
     ]);
@@ -103,13 +104,13 @@ describe('deliberate breaks are reported', () => {
   });
 
   test('a literal of the wrong type, and an intrinsic function whose result has the wrong type', () => {
-    expect(added('List running executions', (state) => {
-      state.Parameters.MaxResults = '100';
-      state.Parameters['StatusFilter.$'] = 'States.ArrayLength($.x)';
-      delete state.Parameters.StatusFilter;
+    expect(added('Apply exports (Spark)', (state) => {
+      state.Parameters.ExecutionTimeoutMinutes = '480';
+      state.Parameters['ExecutionRoleArn.$'] = 'States.ArrayLength($.x)';
+      delete state.Parameters.ExecutionRoleArn;
     })).toEqual([
-      'List running executions: ListExecutions: MaxResults: expected an integer (PageSize), got "100"',
-      'List running executions: ListExecutions: StatusFilter.$: States.ArrayLength($.x) yields a number, the member is a string (ExecutionStatus)',
+      expect.stringMatching(/^Apply exports \(Spark\): StartJobRun: ExecutionTimeoutMinutes: expected an integer \(\w+\), got "480"$/),
+      expect.stringMatching(/^Apply exports \(Spark\): StartJobRun: ExecutionRoleArn\.\$: States\.ArrayLength\(\$\.x\) yields a number, the member is a string/),
     ]);
   });
 
@@ -128,10 +129,10 @@ describe('deliberate breaks are reported', () => {
   });
 
   test('a read inside an intrinsic function, and through OutputPath when nothing selects', () => {
-    expect(added('List running executions', (state) => {
-      state.ResultSelector['running.$'] = 'States.ArrayLength($.Execution)';
+    expect(added('Full export: start', (state) => {
+      state.ResultSelector['arn.$'] = 'States.ArrayLength($.ExportDescriptions)';
     })).toEqual([
-      'List running executions: ListExecutions: $.Execution: Execution is not a member of ListExecutionsOutput (did you mean Executions?)',
+      expect.stringMatching(/^Full export: start: ExportTableToPointInTime: \$\.ExportDescriptions: ExportDescriptions is not a member of \w+ \(did you mean ExportDescription\?\)$/),
     ]);
     expect(added('Full export: describe', (state) => {
       delete state.ResultSelector;

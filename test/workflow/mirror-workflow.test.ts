@@ -1,3 +1,5 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { stateNamed } from '../definition-states';
 import { definitionOf, mirrorStack, statementsOf } from '../helpers';
 
 describe('mirror workflow', () => {
@@ -11,7 +13,7 @@ describe('mirror workflow', () => {
   });
 
   test('the Spark job is an EMR Serverless startJobRun.sync task with the job role and logs in S3', () => {
-    const job = definition.States['Apply exports (Spark)'];
+    const job = stateNamed(definition, 'Apply exports (Spark)');
     expect(job).toEqual(expect.objectContaining({
       Type: 'Task',
       Resource: 'arn:<AWS::Partition>:states:::emr-serverless:startJobRun.sync',
@@ -22,16 +24,64 @@ describe('mirror workflow', () => {
       'ExecutionRoleArn': expect.stringMatching(/^<OrdersMirrorEngineJobRole\w+\.Arn>$/),
       'Name.$': "States.Format('{}-apply', $$.Execution.Name)",
       'ClientToken.$': 'States.UUID()',
+      'ExecutionTimeoutMinutes': 480,
     }));
     expect(job.Parameters.JobDriver.SparkSubmit['EntryPointArguments.$']).toBe('$.job.parts[*][*]');
   });
 
+  test('nothing of a Spark task\'s output is read: StartJobRun documents only ApplicationId, JobRunId and Arn', () => {
+    for (const name of ['Apply exports (Spark)', 'Maintain table (Spark)']) {
+      const job = stateNamed(definition, name);
+      expect(job.ResultSelector).toBeUndefined();
+      expect(job.OutputPath).toBeUndefined();
+      expect(job.ResultPath).toBeNull();
+    }
+  });
+
+  test('every run after the mode is one Parallel branch whose success and failure both release the lease', () => {
+    const run = stateNamed(definition, 'Run');
+    expect(run.Type).toBe('Parallel');
+    expect(run.Next).toBe('Release the run lease');
+    expect(run.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Release the run lease after a failure' }]);
+    expect(run.Branches[0].StartAt).toBe('Plan');
+    expect(stateNamed(definition, 'Release the run lease after a failure').Next).toBe('Run failed');
+    expect(stateNamed(definition, 'Run failed')).toEqual(expect.objectContaining({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' }));
+    const release = stateNamed(definition, 'Release the run lease');
+    expect(release.Resource).toBe('arn:<AWS::Partition>:states:::aws-sdk:dynamodb:deleteItem');
+    expect(release.Parameters).toEqual(expect.objectContaining({
+      ConditionExpression: '#holder = :me',
+      ExpressionAttributeValues: { ':me': { 'S.$': '$$.Execution.Id' } },
+    }));
+    expect(release.Catch).toEqual([{ ErrorEquals: ['DynamoDb.ConditionalCheckFailedException'], ResultPath: null, Next: 'Done' }]);
+  });
+
+  test('the lease table: on demand, one string key, encrypted, removed with the mirror', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: {
+        KeySchema: [{ AttributeName: 'lease', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      },
+      DeletionPolicy: 'Delete',
+    });
+  });
+
+  test('the log groups: Step Functions\' under /aws/vendedlogs/states, the plan function\'s with a retention', () => {
+    const name = template.findResources('AWS::StepFunctions::StateMachine');
+    const machineName = Object.values<any>(name)[0].Properties.StateMachineName;
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: `/aws/vendedlogs/states/${machineName}`, RetentionInDays: 90 });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('PlanLogs') } },
+    });
+    expect(Object.values<any>(template.findResources('AWS::Logs::LogGroup')).map((g) => g.Properties.RetentionInDays)).toEqual([90, 90]);
+  });
+
   test('exports are DynamoDB SDK tasks with deterministic client tokens', () => {
-    const start = definition.States['Full export: start'];
+    const start = stateNamed(definition, 'Full export: start');
     expect(start.Resource).toBe('arn:<AWS::Partition>:states:::aws-sdk:dynamodb:exportTableToPointInTime');
     expect(start.Parameters['ClientToken.$']).toBe("States.Format('{}-{}', $.export.token, $.export.attempt)");
     expect(start.Retry[0]).toEqual(expect.objectContaining({ ErrorEquals: expect.arrayContaining(['DynamoDb.LimitExceededException']), MaxAttempts: 5 }));
-    expect(definition.States['Full export: describe'].Resource).toBe('arn:<AWS::Partition>:states:::aws-sdk:dynamodb:describeExport');
+    expect(stateNamed(definition, 'Full export: describe').Resource).toBe('arn:<AWS::Partition>:states:::aws-sdk:dynamodb:describeExport');
   });
 
   test('the state machine role has the IAM that Step Functions documents for EMR Serverless .sync', () => {
@@ -55,7 +105,7 @@ describe('mirror workflow', () => {
     }));
   });
 
-  test('the state machine role may export the table to the export prefix and list its own executions', () => {
+  test('the state machine role may export the table to the export prefix and release the lease', () => {
     expect(statements).toEqual(expect.arrayContaining([
       expect.objectContaining({ Action: 'dynamodb:ExportTableToPointInTime', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Orders/), 'Arn'] } }),
       expect.objectContaining({
@@ -67,17 +117,18 @@ describe('mirror workflow', () => {
         Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:PutObjectAcl'],
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/Bucket/), 'Arn'] }, '/exports/*']] },
       }),
-      expect.objectContaining({
-        Action: 'states:ListExecutions',
-        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, expect.stringMatching(/^:states:eu-north-1:123456789012:stateMachine:TestStack-OrdersMirror-Workflow-[0-9A-F]{8}$/)]] },
-      }),
+      expect.objectContaining({ Action: 'dynamodb:DeleteItem', Resource: { 'Fn::GetAtt': [expect.stringMatching(/RunLease/), 'Arn'] } }),
     ]));
-    const own = statements.find((st) => st.Action === 'states:ListExecutions').Resource['Fn::Join'][1][2];
-    template.hasResourceProperties('AWS::StepFunctions::StateMachine', { StateMachineName: own.split(':').pop() });
+    expect(JSON.stringify(statements)).not.toContain('states:ListExecutions');
   });
 
-  test('the plan function reads the Glue table, the warehouse metadata and the PITR status only', () => {
+  test('the plan function takes the lease, describes its own state machine\'s executions, reads the Glue table, the warehouse metadata and the PITR status', () => {
     const plan = statementsOf(template, 'PlanFunction');
-    expect(plan.map((s) => s.Action)).toEqual(['glue:GetTable', 's3:GetObject', 'dynamodb:DescribeContinuousBackups']);
+    expect(plan.map((s) => s.Action)).toEqual([
+      ['dynamodb:PutItem', 'dynamodb:GetItem'], 'glue:GetTable', 's3:GetObject', 'dynamodb:DescribeContinuousBackups', 'states:DescribeExecution',
+    ]);
+    const executions = plan.find((s) => s.Action === 'states:DescribeExecution').Resource['Fn::Join'][1][2];
+    const machine = Object.values<any>(template.findResources('AWS::StepFunctions::StateMachine'))[0];
+    expect(executions).toBe(`:states:eu-north-1:123456789012:execution:${machine.Properties.StateMachineName}:*`);
   });
 });
