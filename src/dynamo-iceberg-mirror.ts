@@ -17,6 +17,7 @@ import { MirrorMonitoring } from './monitoring/mirror-monitoring';
 import { WildcardAcknowledger } from './private/wildcard-acknowledger';
 import { MirrorStorage } from './storage/mirror-storage';
 import { MirrorWorkflow } from './workflow/mirror-workflow';
+import { defaultMaintenanceSchedule, mirrorSchedule } from './workflow/schedules';
 
 /** Which images an incremental export holds. */
 export enum ExportViewType {
@@ -99,7 +100,9 @@ export interface DynamoIcebergMirrorProps {
   readonly icebergTableName?: string;
 
   /**
-   * How often the mirror runs (15 minutes to 24 hours).
+   * How often the mirror runs (15 minutes to 24 hours). An interval that divides an hour or a day
+   * runs at fixed times (every hour at minute 0, every 6 hours at 00:00, 06:00, ... UTC); any other
+   * interval runs from the time the schedule is created.
    *
    * @default Duration.hours(1)
    */
@@ -162,9 +165,11 @@ export interface DynamoIcebergMirrorProps {
 
   /**
    * When table maintenance runs (expire snapshots, compact files, remove orphans). Maintenance is
-   * serialized with merges: it never runs while a merge does.
+   * serialized with merges: one that finds a merge running waits for it (up to 2 hours, then the run
+   * fails and the failure alarm fires).
    *
-   * @default - every day
+   * @default - every day, half a schedule interval after a mirror run near 03:00 UTC (at a random time
+   * of day when `scheduleInterval` does not divide an hour or a day)
    */
   readonly maintenanceSchedule?: scheduler.ScheduleExpression;
 
@@ -381,14 +386,14 @@ export class DynamoIcebergMirror extends Construct {
 
     new scheduler.Schedule(this, 'Schedule', {
       description: `Runs the Iceberg mirror ${this.storage.databaseName}.${tableName}`,
-      schedule: scheduler.ScheduleExpression.rate(scheduleInterval),
+      schedule: mirrorSchedule(scheduleInterval),
       target: new targets.StepFunctionsStartExecution(workflow.stateMachine, {
         input: scheduler.ScheduleTargetInput.fromObject({ mode: 'MIRROR' }),
       }),
     });
     new scheduler.Schedule(this, 'MaintenanceSchedule', {
       description: `Maintains the Iceberg mirror ${this.storage.databaseName}.${tableName}`,
-      schedule: props.maintenanceSchedule ?? scheduler.ScheduleExpression.rate(Duration.days(1)),
+      schedule: props.maintenanceSchedule ?? defaultMaintenanceSchedule(scheduleInterval),
       target: new targets.StepFunctionsStartExecution(workflow.stateMachine, {
         input: scheduler.ScheduleTargetInput.fromObject({ mode: 'MAINTAIN' }),
       }),

@@ -110,16 +110,32 @@ describe('DynamoIcebergMirror with defaults', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
   });
 
-  test('the mirror runs every hour and maintenance every day, through the same state machine', () => {
+  test('the mirror runs every hour at minute 0 and maintenance every day at 03:30, between two mirror runs, through the same state machine', () => {
     const machine = { Ref: Match.stringLikeRegexp('StateMachine') };
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpression: 'rate(1 hour)',
+      ScheduleExpression: 'cron(0 * * * ? *)',
       Target: { Arn: machine, Input: '{"mode":"MIRROR"}' },
     });
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpression: 'rate(1 day)',
+      ScheduleExpression: 'cron(30 3 * * ? *)',
       Target: { Arn: machine, Input: '{"mode":"MAINTAIN"}' },
     });
+  });
+
+  test.each([
+    [15, 'cron(0/15 * * * ? *)', 'cron(7 3 * * ? *)'],
+    [20, 'cron(0/20 * * * ? *)', 'cron(10 3 * * ? *)'],
+    [180, 'cron(0 0/3 * * ? *)', 'cron(30 4 * * ? *)'],
+    [360, 'cron(0 0/6 * * ? *)', 'cron(0 3 * * ? *)'],
+    [1440, 'cron(0 0 * * ? *)', 'cron(0 12 * * ? *)'],
+    [45, 'rate(45 minutes)', 'rate(1 day)'],
+    [420, 'rate(7 hours)', 'rate(1 day)'],
+  ])('GIVEN scheduleInterval %d minutes THEN the mirror runs %s and maintenance %s', (minutes, mirror, maintenance) => {
+    const { template: t } = mirrorStack({ scheduleInterval: Duration.minutes(minutes) });
+    const expressions = Object.values<any>(t.findResources('AWS::Scheduler::Schedule')).map((r) => [
+      JSON.parse(r.Properties.Target.Input).mode, r.Properties.ScheduleExpression,
+    ]);
+    expect(Object.fromEntries(expressions)).toEqual({ MIRROR: mirror, MAINTAIN: maintenance });
   });
 
   test('the freshness alarm fires after three schedule intervals; the failure alarm on any failed run', () => {
@@ -206,7 +222,7 @@ describe('DynamoIcebergMirror with every prop set', () => {
   });
 
   test('schedules follow the interval and the maintenance cron', () => {
-    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(30 minutes)' });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0/30 * * * ? *)' });
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 3 * * ? *)' });
   });
 

@@ -51,6 +51,8 @@ function physical(logicalId: string, attribute?: string): string {
       return `arn:${partition}:iam::${account}:role/${logicalId}`;
     case 'AWS::Lambda::Function':
       return arn('lambda', `function:${logicalId}`);
+    case 'AWS::DynamoDB::Table':
+      return attribute === 'Arn' ? arn('dynamodb', `table/e2e-${logicalId}`) : `e2e-${logicalId}`;
     case 'AWS::KMS::Key':
       return arn('kms', `key/${logicalId}`);
     default:
@@ -96,6 +98,13 @@ const deployment = {
   tableArn,
   buckets: byType('AWS::S3::Bucket').map(([id]) => physical(id)),
   databases: byType('AWS::Glue::Database').map(([id]) => physical(id)),
+  /** DynamoDB tables the construct creates (the run lease), with their key schema. */
+  tables: byType('AWS::DynamoDB::Table').map(([id, table]) => ({
+    TableName: physical(id),
+    KeySchema: table.Properties!.KeySchema,
+    AttributeDefinitions: table.Properties!.AttributeDefinitions,
+    BillingMode: table.Properties!.BillingMode,
+  })),
   database: mirror.databaseName,
   table: mirror.tableName,
   stateMachine: {

@@ -139,7 +139,11 @@ class World:
             "NODE_PATH": str(ROOT / "node_modules"),
             "SPARK_CONF_DIR": str(self.workdir / "spark-conf"),
         }
-        return json.loads(_node("execute.ts", json.dumps(request), env=env).splitlines()[-1])
+        result = json.loads(_node("execute.ts", json.dumps(request), env=env).splitlines()[-1])
+        # Every run, however it ended, leaves the run lease free for the next one.
+        for table in self.deployment["tables"]:
+            assert self.emulator.client("dynamodb").scan(TableName=table["TableName"])["Items"] == [], result
+        return result
 
     # -- the mirror, through the Glue catalog -----------------------------------------------------
 

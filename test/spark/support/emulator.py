@@ -157,13 +157,15 @@ class Emulator:
 
     def deploy(self, deployment: dict[str, Any]) -> None:
         """What CloudFormation and `cdk deploy` would do for the parts the test touches: the buckets,
-        the Glue database, the file assets, and the state machine's record."""
+        the Glue database, the run lease table, the file assets, and the state machine's record."""
         s3 = self.client("s3")
         for bucket in deployment["buckets"]:
             s3.create_bucket(Bucket=bucket)
         glue = self.client("glue")
         for database in deployment["databases"]:
             glue.create_database(DatabaseInput={"Name": database})
+        for table in deployment["tables"]:
+            self.client("dynamodb").create_table(**table)
         self._publish_assets(Path(deployment["assetManifest"]))
         machine = deployment["stateMachine"]
         self.client("stepfunctions").create_state_machine(
