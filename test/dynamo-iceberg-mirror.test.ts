@@ -130,12 +130,12 @@ describe('DynamoIcebergMirror with defaults', () => {
     [1440, 'cron(0 0 * * ? *)', 'cron(0 12 * * ? *)'],
     [45, 'rate(45 minutes)', 'rate(1 day)'],
     [420, 'rate(7 hours)', 'rate(1 day)'],
-  ])('GIVEN scheduleInterval %d minutes THEN the mirror runs %s and maintenance %s', (minutes, mirror, maintenance) => {
+  ])('GIVEN scheduleInterval %d minutes THEN the mirror runs %s and maintenance %s', (minutes, mirrorExpression, maintenanceExpression) => {
     const { template: t } = mirrorStack({ scheduleInterval: Duration.minutes(minutes) });
     const expressions = Object.values<any>(t.findResources('AWS::Scheduler::Schedule')).map((r) => [
       JSON.parse(r.Properties.Target.Input).mode, r.Properties.ScheduleExpression,
     ]);
-    expect(Object.fromEntries(expressions)).toEqual({ MIRROR: mirror, MAINTAIN: maintenance });
+    expect(Object.fromEntries(expressions)).toEqual({ MIRROR: mirrorExpression, MAINTAIN: maintenanceExpression });
   });
 
   test('the freshness alarm fires after three schedule intervals; the failure alarm on any failed run', () => {

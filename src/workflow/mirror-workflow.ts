@@ -8,8 +8,8 @@ import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { SparkEngine } from '../engine/spark-engine';
 import { MirrorPlanFunction } from '../mirror-plan-function';
-import { PlanConfig } from './plan';
 import { LEASE_HOLDER_ATTRIBUTE, LEASE_KEY, LEASE_KEY_ATTRIBUTE } from './lease-item';
+import { PlanConfig } from './plan';
 import { MirrorStorage } from '../storage/mirror-storage';
 
 /** Settings of the workflow. */

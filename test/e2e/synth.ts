@@ -99,11 +99,11 @@ const deployment = {
   buckets: byType('AWS::S3::Bucket').map(([id]) => physical(id)),
   databases: byType('AWS::Glue::Database').map(([id]) => physical(id)),
   /** DynamoDB tables the construct creates (the run lease), with their key schema. */
-  tables: byType('AWS::DynamoDB::Table').map(([id, table]) => ({
+  tables: byType('AWS::DynamoDB::Table').map(([id, lease]) => ({
     TableName: physical(id),
-    KeySchema: table.Properties!.KeySchema,
-    AttributeDefinitions: table.Properties!.AttributeDefinitions,
-    BillingMode: table.Properties!.BillingMode,
+    KeySchema: lease.Properties!.KeySchema,
+    AttributeDefinitions: lease.Properties!.AttributeDefinitions,
+    BillingMode: lease.Properties!.BillingMode,
   })),
   database: mirror.databaseName,
   table: mirror.tableName,

@@ -14,6 +14,7 @@ import copy
 import json
 import sys
 import threading
+import urllib.request
 import zipfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -74,6 +75,8 @@ class Emulator:
         self._server.start()
         host, port = self._server.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"
+        # moto keeps its accounts in the process, across servers: every emulator starts empty.
+        urllib.request.urlopen(urllib.request.Request(f"{self.endpoint}/moto-api/reset", method="POST")).close()
         self.exports = EmulatedExports(
             {name: self.client(name) for name in ("dynamodb", "dynamodbstreams", "s3")},
             self._workdir / "exports",
