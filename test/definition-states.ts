@@ -1,16 +1,15 @@
 /** Walks of a state machine definition (Amazon States Language, as JSON). */
 
-/** Every state of a definition as [name, state], those inside Map and Parallel states included. */
+/** Every state of a definition as [name, state], those inside Map (ItemProcessor, or the older Iterator) and Parallel states included. */
 export function allStates(definition: any): Array<[string, any]> {
   const found: Array<[string, any]> = [];
   const visit = (states: Record<string, any>) => {
     for (const [name, state] of Object.entries(states)) {
       found.push([name, state]);
-      if (state.ItemProcessor) {
-        visit(state.ItemProcessor.States);
-      }
-      for (const branch of state.Branches ?? []) {
-        visit(branch.States);
+      for (const inner of [state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])]) {
+        if (inner?.States) {
+          visit(inner.States);
+        }
       }
     }
   };

@@ -3,12 +3,22 @@ import { DescribeContinuousBackupsCommand, PutItemCommand } from '@aws-sdk/clien
 import { GetTableCommand } from '@aws-sdk/client-glue';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
+import { AnswerChecker } from './contract/checked-fakes';
 import { FakeLeaseTable } from './fakes/lease-table';
 import { PLAN_CONFIG, TABLE_ARN } from './helpers';
 import { makePlanHandler, PlanClients, PlanEvent, readTableState } from '../src/mirror-plan.lambda';
 
 const EXECUTION = 'arn:aws:states:eu-north-1:123456789012:execution:mirror:this-run';
 const OTHER = 'arn:aws:states:eu-north-1:123456789012:execution:mirror:other-run';
+
+/** Every SDK answer the fakes below give, checked against AWS's models after each test. */
+let checker = new AnswerChecker();
+beforeEach(() => {
+  checker = new AnswerChecker();
+});
+afterEach(() => {
+  expect(checker.problems).toEqual([]);
+});
 
 const EVENT: PlanEvent = {
   now: '2026-01-15T12:00:00.123Z',
@@ -47,7 +57,12 @@ function clients(fakes: Fakes): { clients: PlanClients; calls: unknown[]; logs: 
       return leaseAnswer;
     }
     if (command instanceof DescribeExecutionCommand) {
-      return { executionArn: command.input.executionArn, status: fakes.otherStatus ?? 'RUNNING' };
+      return {
+        executionArn: command.input.executionArn,
+        stateMachineArn: 'arn:aws:states:eu-north-1:123456789012:stateMachine:mirror',
+        status: fakes.otherStatus ?? 'RUNNING',
+        startDate: new Date('2026-01-15T11:30:00Z'),
+      };
     }
     if (command instanceof GetTableCommand) {
       if (fakes.glueError) {
@@ -74,7 +89,14 @@ function clients(fakes: Fakes): { clients: PlanClients; calls: unknown[]; logs: 
     throw new Error(`unexpected command ${String(command)}`);
   };
   return {
-    clients: { glue: { send } as any, s3: { send } as any, dynamodb: { send } as any, sfn: { send } as any, log: (l) => logs.push(l) },
+    clients: {
+      glue: { send: checker.sdkSend('glue', send) } as any,
+      // GetObject's Body is a stream, which the model describes only as a blob: its fake stays unchecked.
+      s3: { send } as any,
+      dynamodb: { send: checker.sdkSend('dynamodb', send) } as any,
+      sfn: { send: checker.sdkSend('stepfunctions', send) } as any,
+      log: (l) => logs.push(l),
+    },
     calls,
     logs,
     lease,

@@ -4,27 +4,11 @@
  * which errors it retries or catches.
  */
 import { callOfResource, errorProblems, inputProblems, outputPathProblems, TaskCall } from './aws-models';
-
-/** Every state as [name, state], those inside Map (ItemProcessor, or the older Iterator) and Parallel branches too. */
-export function everyState(definition: any): Array<[string, any]> {
-  const found: Array<[string, any]> = [];
-  const visit = (states: Record<string, any>) => {
-    for (const [name, state] of Object.entries(states)) {
-      found.push([name, state]);
-      for (const inner of [state.ItemProcessor, state.Iterator, ...(state.Branches ?? [])]) {
-        if (inner?.States) {
-          visit(inner.States);
-        }
-      }
-    }
-  };
-  visit(definition.States);
-  return found;
-}
+import { allStates } from '../definition-states';
 
 /** The Task states that call AWS, with the call each stands for (Lambda invocations are left out: our own contract). */
 export function awsTasks(definition: any): Array<[string, any, TaskCall]> {
-  return everyState(definition)
+  return allStates(definition)
     .filter(([, state]) => state.Type === 'Task')
     .map(([name, state]) => [name, state, callOfResource(state.Resource)] as [string, any, TaskCall | undefined])
     .filter((entry): entry is [string, any, TaskCall] => entry[2] !== undefined);

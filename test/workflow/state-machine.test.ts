@@ -11,6 +11,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { RebootstrapPolicy } from '../../src';
 import { makePlanHandler, PlanClients, PlanEvent, TABLE_ARN_PROPERTY, WATERMARK_PROPERTY } from '../../src/mirror-plan.lambda';
 import { exportClientToken } from '../../src/workflow/plan';
+import { AnswerChecker } from '../contract/checked-fakes';
 import { FakeLeaseTable } from '../fakes/lease-table';
 import { definitionOf, mirrorStack } from '../helpers';
 import { StateMachine, withoutDelays } from '../local-stepfunctions';
@@ -36,6 +37,8 @@ class FakeAws {
   public readonly lease = new FakeLeaseTable();
   /** Status of executions as DescribeExecution reports them; unknown executions do not exist (yet). */
   public executionStatus: Record<string, string> = {};
+  /** Every answer below, checked against AWS's models. */
+  public readonly checker = new AnswerChecker();
   /** Resolves when a Spark run may end; lets a test hold one execution inside its job. */
   public sparkGate: Promise<void> = Promise.resolve();
   /** The Iceberg table: undefined until the first successful bootstrap. */
@@ -67,7 +70,7 @@ class FakeAws {
         if (!this.table) {
           throw Object.assign(new Error('Table not found'), { name: 'EntityNotFoundException' });
         }
-        return { Table: { Parameters: { metadata_location: 's3://bucket/warehouse/db.db/t/metadata/v1.metadata.json' } } };
+        return { Table: { Name: 'orders_mirror', Parameters: { metadata_location: 's3://bucket/warehouse/db.db/t/metadata/v1.metadata.json' } } };
       }
       if (command instanceof GetObjectCommand) {
         const body = Buffer.from(JSON.stringify({ 'format-version': 2, 'properties': this.table }));
@@ -87,6 +90,7 @@ class FakeAws {
       if (command instanceof DescribeContinuousBackupsCommand) {
         return {
           ContinuousBackupsDescription: {
+            ContinuousBackupsStatus: 'ENABLED',
             PointInTimeRecoveryDescription: {
               PointInTimeRecoveryStatus: this.pitr.enabled ? 'ENABLED' : 'DISABLED',
               EarliestRestorableDateTime: this.pitr.earliest,
@@ -97,7 +101,9 @@ class FakeAws {
       }
       throw new Error(`unexpected command ${String(command)}`);
     };
-    return { glue: { send } as any, s3: { send } as any, dynamodb: { send } as any, sfn: { send } as any, log: () => undefined };
+    const checked = (service: string) => ({ send: this.checker.sdkSend(service, send) }) as any;
+    // GetObject's Body is a stream, which the model describes only as a blob: its fake stays unchecked.
+    return { glue: checked('glue'), s3: { send } as any, dynamodb: checked('dynamodb'), sfn: checked('stepfunctions'), log: () => undefined };
   }
 
   private startExport(input: any) {
@@ -132,11 +138,13 @@ class FakeAws {
   /** The Spark job's contract: windows applied in order while start <= W < end; a full export replaces. */
   /** What StartJobRun documents as its output: ApplicationId, JobRunId, Arn. */
   private jobRunOutput(input: any) {
+    // The definition holds a rendered reference (`<LogicalId.ApplicationId>`) where a deployment has an id.
+    const applicationId = /^[0-9a-zA-Z]+$/.test(input.ApplicationId) ? input.ApplicationId : '00f1a2b3c4d5e6f7';
     const jobRunId = `00f${this.jobs.length.toString().padStart(13, '0')}`;
     return {
-      ApplicationId: input.ApplicationId,
+      ApplicationId: applicationId,
       JobRunId: jobRunId,
-      Arn: `arn:aws:emr-serverless:eu-north-1:123456789012:/applications/${input.ApplicationId}/jobruns/${jobRunId}`,
+      Arn: `arn:aws:emr-serverless:eu-north-1:123456789012:/applications/${applicationId}/jobruns/${jobRunId}`,
     };
   }
 
@@ -223,7 +231,7 @@ async function execute(fake: FakeAws, input: unknown = { mode: 'MIRROR' }, polic
   const machine = new StateMachine(definition, { validationOptions: { checkArn: false, checkPaths: false } });
   const execution = machine.run(input, {
     overrides: {
-      taskResourceLocalHandlers: fake.handlers(),
+      taskResourceLocalHandlers: fake.checker.taskHandlers(definition, fake.handlers()),
       ...withoutDelays(definition),
     },
     context: {
@@ -231,7 +239,12 @@ async function execute(fake: FakeAws, input: unknown = { mode: 'MIRROR' }, polic
       StateMachine: { Id: STATE_MACHINE_ARN, Name: 'mirror' },
     },
   });
-  return execution.result;
+  try {
+    return await execution.result;
+  } finally {
+    // Whatever the run did, every fake answered in the shape AWS documents.
+    expect(fake.checker.problems).toEqual([]);
+  }
 }
 
 async function executionError(fake: FakeAws, input: unknown = { mode: 'MIRROR' }, policy = RebootstrapPolicy.AUTOMATIC) {
@@ -497,10 +510,11 @@ describe('state machine on a local interpreter', () => {
     // WHEN
     const definition = definitionFor(RebootstrapPolicy.AUTOMATIC);
     const output: any = await new StateMachine(definition, { validationOptions: { checkArn: false, checkPaths: false } }).run({ mode: 'MAINTAIN' }, {
-      overrides: { taskResourceLocalHandlers: handlers, ...withoutDelays(definition) },
+      overrides: { taskResourceLocalHandlers: fake.checker.taskHandlers(definition, handlers), ...withoutDelays(definition) },
       context: { Execution: { Id: executionArn('maintenance'), Name: 'maintenance', StartTime: NOW }, StateMachine: { Id: STATE_MACHINE_ARN, Name: 'mirror' } },
     }).result;
     // THEN it asked twice and maintained
+    expect(fake.checker.problems).toEqual([]);
     expect(plans).toEqual(['ANOTHER_RUN', 'MAINTAIN']);
     expect(output.leaseWaits).toEqual({ count: 1 });
     expect(fake.jobs[0][0]).toBe('maintain');
