@@ -1,8 +1,7 @@
 """read_mirror against a real Spark + Iceberg table (local Hadoop catalog), to check the reverse
 conversion on the values Spark really returns (Row structs, bytearray, Decimal, timestamps).
-Skipped when the Iceberg runtime jar is not available locally."""
+Runs on the suite's shared session, whose Iceberg runtime comes from the project's own cache."""
 
-import glob
 import json
 import sys
 from pathlib import Path
@@ -11,37 +10,17 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import pytest
 
-JARS = sorted(glob.glob(str(Path.home() / ".m2/repository/org/apache/iceberg/iceberg-spark-runtime-3.5_2.12/*/*.jar")))
-pytestmark = pytest.mark.skipif(not JARS, reason="no local iceberg-spark-runtime jar")
 
-
-@pytest.fixture(scope="module")
-def support_spark(tmp_path_factory):
-    """Reuses a session another test already started (never stops or reconfigures it beyond a
-    private catalog `support_cat`), else starts and later stops its own."""
-    from pyspark.sql import SparkSession
-
-    warehouse = str(tmp_path_factory.mktemp("support_warehouse"))
-    session = SparkSession.getActiveSession()
-    own = session is None
-    if own:
-        session = (
-            SparkSession.builder.master("local[1]")
-            .appName("support-compare")
-            .config("spark.jars", JARS[-1])
-            .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
-            .config("spark.ui.enabled", "false")
-            .getOrCreate()
-        )
-    session.conf.set("spark.sql.catalog.support_cat", "org.apache.iceberg.spark.SparkCatalog")
-    session.conf.set("spark.sql.catalog.support_cat.type", "hadoop")
-    session.conf.set("spark.sql.catalog.support_cat.warehouse", warehouse)
-    zone = session.conf.get("spark.sql.session.timeZone")
-    session.conf.set("spark.sql.session.timeZone", "America/New_York")  # unix_micros must not care
-    yield session
-    session.conf.set("spark.sql.session.timeZone", zone)
-    if own:
-        session.stop()
+@pytest.fixture
+def support_spark(spark, tmp_path):
+    """The shared session with a private catalog `support_cat`, read in a zone other than UTC."""
+    spark.conf.set("spark.sql.catalog.support_cat", "org.apache.iceberg.spark.SparkCatalog")
+    spark.conf.set("spark.sql.catalog.support_cat.type", "hadoop")
+    spark.conf.set("spark.sql.catalog.support_cat.warehouse", (tmp_path / "support_warehouse").as_uri())
+    zone = spark.conf.get("spark.sql.session.timeZone")
+    spark.conf.set("spark.sql.session.timeZone", "America/New_York")  # unix_micros must not care
+    yield spark
+    spark.conf.set("spark.sql.session.timeZone", zone)
 
 
 def test_read_mirror_rebuilds_items_and_metadata(support_spark):
