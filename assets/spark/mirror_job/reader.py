@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from .decode import read_changes
 from .errors import MirrorError
 from .inference import AttributeStats
+from .key_check import check_line_key, duplicate_key_message, key_text
 from .manifest import DataFile, Export
 from .schema import RowMaker, TableSchema
 
@@ -61,33 +62,67 @@ def _files(spark, run: RunFiles):
 
 
 def learn_types(spark, run: RunFiles, key: Sequence[str]) -> AttributeStats:
-    """First pass: checks every file and line, and gathers per-attribute type statistics."""
+    """First pass: checks every file and line, gathers per-attribute type statistics, and refuses a full
+    export holding two items with one declared key.
 
-    def partition_stats(files) -> Iterator[AttributeStats]:
+    Each partition emits its statistics under the key None and, for each full-export item, its key text
+    with a count and where it was read; one reduceByKey merges both, so the duplicate check reads no file
+    twice and ships only key texts through the shuffle.
+    """
+    uris = run.uris()
+    number_of = {uri: n for n, uri in enumerate(uris)}
+
+    def partition_records(files) -> Iterator[tuple]:
         stats = AttributeStats()
         for path, content in files:
-            for _, _export, data_file, line, change in run.changes(path, content):
+            for _, export, data_file, line, change in run.changes(path, content):
                 try:
-                    _check_key(change.keys, key)
+                    check_line_key(change.keys, change.image, key, export.incremental)
                     if change.image is not None:
-                        _check_key(change.image, key)
                         stats.add(change.image)
                 except ValueError as error:
                     raise MirrorError(f"{data_file.uri}: line {line}: {error}") from None
-        yield stats
+                if not export.incremental:
+                    yield key_text(change.keys, key), (1, ((number_of[data_file.uri], line),))
+        yield _STATS, stats
 
-    return run_action(lambda: _files(spark, run).mapPartitions(partition_stats).fold(AttributeStats(), _merge_stats))
+    def stats_and_first_duplicate(entries) -> Iterator[tuple]:
+        duplicate_found = False
+        for text, value in entries:
+            if text is _STATS:
+                yield text, value
+            elif value[0] > 1 and not duplicate_found:
+                duplicate_found = True
+                yield text, value
+
+    found = run_action(
+        lambda: (
+            _files(spark, run)
+            .mapPartitions(partition_records)
+            .reduceByKey(_merge_records)
+            .mapPartitions(stats_and_first_duplicate)
+            .collect()
+        )
+    )
+    duplicates = sorted((text, value) for text, value in found if text is not _STATS)
+    if duplicates:
+        text, (_, places) = duplicates[0]
+        locations = [f"{uris[number]}: line {line}" for number, line in places]
+        raise MirrorError(duplicate_key_message(text, key, locations))
+    stats = AttributeStats()
+    for text, value in found:
+        if text is _STATS:
+            stats.update(value)
+    return stats
 
 
-def _merge_stats(a: AttributeStats, b: AttributeStats) -> AttributeStats:
-    return a.update(b)
+_STATS = None  # the shuffle key of a partition's statistics; never a key text
 
 
-def _check_key(attributes: dict, key: Sequence[str]) -> None:
-    for name in key:
-        value = attributes.get(name)
-        if not isinstance(value, dict) or next(iter(value), None) not in ("S", "N", "B"):
-            raise ValueError(f"key attribute {name!r} is missing or not of type S, N or B: {value!r:.80}")
+def _merge_records(a, b):
+    if isinstance(a, AttributeStats):
+        return a.update(b)
+    return a[0] + b[0], tuple(sorted(a[1] + b[1]))[:2]
 
 
 def change_rows(spark, run: RunFiles, schema: TableSchema):
