@@ -45,12 +45,24 @@ export interface DynamoIcebergMirrorProps {
   /**
    * Name of the table's partition key attribute.
    *
+   * For a table defined in this app, a name that differs from the table's partition key is a synth
+   * error. For an imported table (`Table.fromTableName`, `fromTableArn`, `fromTableAttributes`, or
+   * `TableV2`'s) the key schema cannot be read at synth, so the Spark job checks the key against every
+   * export line at run time: a key that is not the table's fails the run, naming the export file and
+   * line, and nothing is written to the mirror.
+   *
    * @default - taken from the table when it is defined in this app; required for an imported table
    */
   readonly partitionKeyName?: string;
 
   /**
    * Name of the table's sort key attribute.
+   *
+   * Required when the imported table has a sort key; a missing one fails the first run with "two items
+   * have the key ... the declared key (pk) is not the source table's whole key" (a full export where two
+   * items share a partition key) or "its Keys hold the key (pk, sk) but the declared key is (pk)" (the
+   * first incremental window), and nothing is written by that run. For a table defined in this app, a
+   * name that differs from the table's sort key is a synth error.
    *
    * @default - taken from the table when it is defined in this app; none for an imported table
    */
