@@ -47,7 +47,7 @@ class PythonAppTest(unittest.TestCase):
         })
         t.has_resource_properties("AWS::Glue::Database", {"DatabaseInput": {"Name": "orders_db"}})
         t.has_resource_properties("AWS::Lambda::Function", {"Runtime": "nodejs24.x"})
-        t.has_resource_properties("AWS::Scheduler::Schedule", {"ScheduleExpression": "rate(30 minutes)"})
+        t.has_resource_properties("AWS::Scheduler::Schedule", {"ScheduleExpression": "cron(0/30 * * * ? *)"})
         t.has_resource_properties("AWS::Scheduler::Schedule", {"ScheduleExpression": "cron(0 3 * * ? *)"})
         t.has_resource_properties("AWS::S3::Bucket", {
             "BucketEncryption": {"ServerSideEncryptionConfiguration": [
