@@ -50,7 +50,7 @@ const MAINTENANCE_LEASE_WAITS = 12;
  * The state machine that drives the mirror, its plan Lambda and its log group.
  *
  * Input `{"mode": "MIRROR"}` (the default) exports and applies; `{"mode": "MAINTAIN"}` runs table
- * maintenance. Both go through the same single-flight check, so maintenance never overlaps a merge.
+ * maintenance. Both take the same run lease, so maintenance never overlaps a merge.
  */
 export class MirrorWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
