@@ -307,7 +307,7 @@ export class DynamoIcebergMirror extends Construct {
     const maxWindow = validateDuration('maxWindow', props.maxWindow ?? MAX_WINDOW, MIN_WINDOW, MAX_WINDOW);
     const maxVcpu = props.maxVcpu ?? 16;
     const maxMemory = props.maxMemory ?? Size.gibibytes(64);
-    applicationCapacity(maxVcpu, maxMemory); // validated before any resource is made
+    const capacity = applicationCapacity(maxVcpu, maxMemory); // validated before any resource is made
     const releaseLabel = props.releaseLabel ?? DEFAULT_RELEASE_LABEL;
     if (!Token.isUnresolved(releaseLabel)) {
       if (!/^emr-\d+\.\d+\.\d+(-[a-z0-9-]+)?$/.test(releaseLabel)) {
@@ -373,8 +373,7 @@ export class DynamoIcebergMirror extends Construct {
     const engine = new SparkEngine(this, 'Engine', {
       storage: this.storage,
       releaseLabel,
-      maxVcpu,
-      maxMemory,
+      capacity,
       keyAttributes,
       columnTypes,
       partitionBuckets,

@@ -1,11 +1,11 @@
 import * as path from 'path';
-import { Annotations, Aws, Size, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, Stack, Token } from 'aws-cdk-lib';
 import * as emrs from 'aws-cdk-lib/aws-emrserverless';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
-import { applicationCapacity } from './capacity';
+import { ApplicationCapacity } from './capacity';
 import { MirrorStorage } from '../storage/mirror-storage';
 
 /** The Spark job's files inside this package. */
@@ -21,8 +21,8 @@ export const SPARK_CONF: ReadonlyArray<[string, string]> = [
 export interface SparkEngineProps {
   readonly storage: MirrorStorage;
   readonly releaseLabel: string;
-  readonly maxVcpu: number;
-  readonly maxMemory: Size;
+  /** Maximum capacity of the application, checked and rendered by `applicationCapacity`. */
+  readonly capacity: ApplicationCapacity;
   /** Key attribute names, partition key first. */
   readonly keyAttributes: string[];
   /** Attribute name to Iceberg type name. */
@@ -52,7 +52,7 @@ export class SparkEngine extends Construct {
       releaseLabel: props.releaseLabel,
       autoStartConfiguration: { enabled: true },
       autoStopConfiguration: { enabled: true, idleTimeoutMinutes: 15 },
-      maximumCapacity: applicationCapacity(props.maxVcpu, props.maxMemory),
+      maximumCapacity: props.capacity,
     });
 
     this.entryPoint = new s3assets.Asset(this, 'EntryPoint', {

@@ -133,7 +133,6 @@ function floorToSecond(time: Date): Date {
   return new Date(Math.floor(time.getTime() / 1000) * 1000);
 }
 
-
 function minTime(...times: (Date | undefined)[]): Date {
   const ms = times.filter((t): t is Date => t !== undefined).map((t) => t.getTime());
   return new Date(Math.min(...ms));

@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { LEASE_HOLDER_ATTRIBUTE, LEASE_KEY, LEASE_KEY_ATTRIBUTE } from './lease-item';
+import { RunLeaseFact } from './plan';
 
 /**
  * The run lease: one item in a small DynamoDB table, taken with a conditional write by each execution
@@ -38,11 +39,7 @@ export interface LeaseClaim {
 }
 
 /** Who holds the lease after a claim. */
-export interface LeaseOutcome {
-  readonly acquired: boolean;
-  readonly holder: string;
-  /** When the holder's execution started (ISO-8601). */
-  readonly since: string;
+export interface LeaseOutcome extends RunLeaseFact {
   /** The ended execution whose lease this claim took over, if any. */
   readonly tookOverFrom?: string;
 }

@@ -373,11 +373,17 @@ export function errorPrefix(service: string): string {
  * Functions guide: S3's BucketAlreadyExists is `S3.BucketAlreadyExistsException`), and the service's
  * catch-all `<Prefix>.<Prefix>Exception` (the SDK's base exception, e.g. `DynamoDb.DynamoDbException`).
  */
+/**
+ * The name Step Functions gives an SDK integration's error: `<Prefix>.<Name>`, with an `Exception`
+ * suffix added when the name lacks one.
+ */
+export function taskErrorName(service: string, name: string): string {
+  return `${errorPrefix(service)}.${name.endsWith('Exception') ? name : `${name}Exception`}`;
+}
+
 export function declaredErrorNames(service: string, operation: string): string[] {
   const { op } = operationOf(service, operation);
-  const prefix = errorPrefix(service);
-  const names = (op.errors ?? []).map((e) => (e.shape.endsWith('Exception') ? e.shape : `${e.shape}Exception`));
-  return [...names, `${prefix}Exception`].map((name) => `${prefix}.${name}`);
+  return [...(op.errors ?? []).map((e) => e.shape), `${errorPrefix(service)}Exception`].map((name) => taskErrorName(service, name));
 }
 
 /** Whether a Retry/Catch error name can be raised by a Task calling this operation. */

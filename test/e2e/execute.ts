@@ -22,7 +22,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient, StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
-import { callOfResource, outputProblems } from '../contract/aws-models';
+import { callOfResource, outputProblems, taskErrorName } from '../contract/aws-models';
 import { allStates, StateMachine, withoutDelays } from '../local-stepfunctions';
 import { startJobRunAnswer } from './job-run-answer';
 
@@ -79,11 +79,6 @@ function checked(resource: string, answer: any): any {
   return answer;
 }
 
-/** The name Step Functions gives an SDK integration's errors: `DynamoDb.ExportConflictException`. */
-function errorPrefix(service: string): string {
-  return service === 'dynamodb' ? 'DynamoDb' : service.charAt(0).toUpperCase() + service.slice(1);
-}
-
 /** Step Functions passes ISO-8601 text for timestamp fields; the SDK wants Date objects. */
 function withDates(value: any, key = ''): any {
   if (typeof value === 'string' && key.endsWith('Time') && !Number.isNaN(Date.parse(value))) {
@@ -127,7 +122,7 @@ function sdkCall(resource: string, service: string, action: string): Handler {
       answer = JSON.parse(JSON.stringify(camel ? recase(output, (c) => c.toUpperCase()) : output));
     } catch (error) {
       const e = error as Error;
-      throw Object.assign(new Error(e.message), { name: `${errorPrefix(service)}.${e.name}` });
+      throw Object.assign(new Error(e.message), { name: taskErrorName(callOfResource(resource)!.service, e.name) });
     }
     return checked(resource, answer);
   };

@@ -11,6 +11,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { RebootstrapPolicy } from '../../src';
 import { makePlanHandler, PlanClients, PlanEvent, TABLE_ARN_PROPERTY, WATERMARK_PROPERTY } from '../../src/mirror-plan.lambda';
 import { exportClientToken } from '../../src/workflow/plan';
+import { taskErrorName } from '../contract/aws-models';
 import { AnswerChecker } from '../contract/checked-fakes';
 import { FakeLeaseTable } from '../fakes/lease-table';
 import { definitionOf, mirrorStack } from '../helpers';
@@ -186,7 +187,7 @@ class FakeAws {
     try {
       this.lease.delete(input);
     } catch (error) {
-      throw Object.assign(new Error((error as Error).message), { name: `DynamoDb.${(error as Error).name}` });
+      throw Object.assign(new Error((error as Error).message), { name: taskErrorName('dynamodb', (error as Error).name) });
     }
     return {};
   }
