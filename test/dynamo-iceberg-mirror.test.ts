@@ -9,31 +9,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ColumnType, DynamoIcebergMirror, DynamoIcebergMirrorProps, ExportViewType, RebootstrapPolicy } from '../src';
 import { stateNamed } from './definition-states';
-import { definitionOf, mirrorStack, newStack, ordersTable, statementsOf } from './helpers';
-
-/** Every prop set (with the construct's own bucket and database). */
-function everyProp(stack: Stack): Partial<DynamoIcebergMirrorProps> {
-  return {
-    exportPrefix: 'ddb/exports',
-    warehousePrefix: 'lake/warehouse',
-    databaseName: 'sales',
-    icebergTableName: 'orders',
-    scheduleInterval: Duration.minutes(30),
-    maxWindow: Duration.hours(6),
-    exportViewType: ExportViewType.NEW_AND_OLD_IMAGES,
-    releaseLabel: 'emr-7.13.0',
-    maxVcpu: 32,
-    maxMemory: Size.gibibytes(128),
-    columnTypes: { price: ColumnType.decimal(2), note: ColumnType.STRING, payload: ColumnType.JSON },
-    partitionBuckets: 16,
-    maintenanceSchedule: scheduler.ScheduleExpression.cron({ hour: '3', minute: '0' }),
-    rebootstrapPolicy: RebootstrapPolicy.ALARM_AND_WAIT,
-    encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
-    exportRetention: Duration.days(14),
-    freshnessThreshold: Duration.hours(4),
-    removalPolicy: RemovalPolicy.DESTROY,
-  };
-}
+import { definitionOf, everyProp, mirrorStack, newStack, ordersTable, statementsOf } from './helpers';
 
 function nagErrors(stack: Stack): string[] {
   Template.fromStack(stack); // runs the aspects that acknowledge the intended wildcards

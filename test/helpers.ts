@@ -1,7 +1,9 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import { DynamoIcebergMirror, DynamoIcebergMirrorProps } from '../src';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { ColumnType, DynamoIcebergMirror, DynamoIcebergMirrorProps, ExportViewType, RebootstrapPolicy } from '../src';
 import { PlanConfig } from '../src/workflow/plan';
 
 /** A stack in a fixed account and region. */
@@ -16,6 +18,30 @@ export function ordersTable(stack: Stack, options: { pitr?: boolean; sortKey?: b
     sortKey: options.sortKey === false ? undefined : { name: 'sk', type: dynamodb.AttributeType.STRING },
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: options.pitr ?? true },
   });
+}
+
+/** Every prop set (with the construct's own bucket and database). */
+export function everyProp(stack: Stack): Partial<DynamoIcebergMirrorProps> {
+  return {
+    exportPrefix: 'ddb/exports',
+    warehousePrefix: 'lake/warehouse',
+    databaseName: 'sales',
+    icebergTableName: 'orders',
+    scheduleInterval: Duration.minutes(30),
+    maxWindow: Duration.hours(6),
+    exportViewType: ExportViewType.NEW_AND_OLD_IMAGES,
+    releaseLabel: 'emr-7.13.0',
+    maxVcpu: 32,
+    maxMemory: Size.gibibytes(128),
+    columnTypes: { price: ColumnType.decimal(2), note: ColumnType.STRING, payload: ColumnType.JSON },
+    partitionBuckets: 16,
+    maintenanceSchedule: scheduler.ScheduleExpression.cron({ hour: '3', minute: '0' }),
+    rebootstrapPolicy: RebootstrapPolicy.ALARM_AND_WAIT,
+    encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
+    exportRetention: Duration.days(14),
+    freshnessThreshold: Duration.hours(4),
+    removalPolicy: RemovalPolicy.DESTROY,
+  };
 }
 
 /** A stack with one mirror of `ordersTable`, plus its template. */

@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { narrowAutoDeletePermissions } from './auto-delete-permissions';
 
 /** Settings of the storage part of the mirror. */
 export interface MirrorStorageProps {
@@ -76,6 +77,9 @@ export class MirrorStorage extends Construct {
         id: 'AwsSolutions-S1',
         reason: 'Only the mirror\'s own roles write this bucket (exports, Iceberg files, job logs); object-level auditing belongs to CloudTrail data events, which the account owner enables, not to a second log bucket per mirror.',
       });
+      if (props.removalPolicy === RemovalPolicy.DESTROY) {
+        narrowAutoDeletePermissions(bucket);
+      }
       this.bucket = bucket;
     }
 

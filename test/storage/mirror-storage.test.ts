@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { narrowAutoDeletePermissions } from '../../src/storage/auto-delete-permissions';
 import { MirrorStorage } from '../../src/storage/mirror-storage';
 import { newStack } from '../helpers';
 
@@ -57,6 +58,20 @@ describe('MirrorStorage', () => {
     const template = Template.fromStack(stack);
     template.hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Delete' });
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 1);
+  });
+
+  test('GIVEN DESTROY THEN the emptying function may tag-check, list versions and delete objects, not rewrite the bucket policy', () => {
+    const { stack } = storage(false, { removalPolicy: RemovalPolicy.DESTROY });
+    const statements: any[] = Object.values(Template.fromStack(stack).findResources('AWS::S3::BucketPolicy'))[0].Properties.PolicyDocument.Statement;
+    const emptying = statements.filter((s) => JSON.stringify(s.Principal).includes('CustomS3AutoDeleteObjects'));
+    expect(emptying.map((s) => s.Action)).toEqual([['s3:GetBucketTagging', 's3:ListBucketVersions', 's3:DeleteObject', 's3:DeleteObjectVersion']]);
+  });
+
+  test('GIVEN a bucket policy without CDK\'s auto-delete statement THEN narrowing it fails synth', () => {
+    const stack = newStack();
+    const bucket = new s3.Bucket(stack, 'Plain', { enforceSSL: true });
+    narrowAutoDeletePermissions(bucket);
+    expect(() => Template.fromStack(stack)).toThrow(/expected one auto-delete statement/);
   });
 
   test('GIVEN RETAIN, or a bucket of the user, THEN no object is ever deleted for the stack', () => {
