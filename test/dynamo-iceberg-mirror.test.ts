@@ -1,13 +1,12 @@
-import { Duration, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ColumnType, DynamoIcebergMirror, DynamoIcebergMirrorProps, ExportViewType, RebootstrapPolicy } from '../src';
+import { ColumnType, DynamoIcebergMirror, DynamoIcebergMirrorProps } from '../src';
 import { stateNamed } from './definition-states';
 import { definitionOf, everyProp, mirrorStack, newStack, ordersTable, statementsOf } from './helpers';
 
