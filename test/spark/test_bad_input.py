@@ -9,7 +9,11 @@ read back from the job's code. A fuzz test mutates real-format lines: mirrored e
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -18,10 +22,12 @@ from harness import MINUTE, T0, TABLE_ARN, Scenario
 from mirror_job.errors import MirrorError
 from mirror_job.table import load_state
 from support.export_edits import (
+    data_lines,
     data_path,
     manifest_entries,
     non_empty_entry,
     replace_data,
+    replace_lines,
     write_manifest,
     write_summary,
 )
@@ -263,3 +269,257 @@ def test_a_window_of_an_unknown_view_type_is_refused(bootstrapped):
     export = bootstrapped.window(T0, T0 + WINDOW)
     write_summary(export, outputView="KEYS_ONLY")  # lines without NewImage would read as deletes
     refused_untouched(bootstrapped, export, match="manifest-summary.json: outputView 'KEYS_ONLY' is not supported")
+
+
+# -- DynamoDB's limits -----------------------------------------------------------------------------------
+
+
+def dynamodb_item_size(item: dict) -> int:
+    """An item's size by DynamoDB's rules, for the S, N and B values used here (names count their UTF-8 bytes)."""
+    size = 0
+    for name, typed in item.items():
+        ((tag, raw),) = typed.items()
+        size += len(name.encode())
+        if tag == "S":
+            size += len(raw.encode())
+        elif tag == "B":
+            size += len(base64.b64decode(raw))
+        elif tag == "N":
+            size += (len(raw.lstrip("-").replace(".", "").strip("0")) + 1) // 2 + 1
+        else:
+            raise ValueError(tag)
+    return size
+
+
+def big_item(pk: str, seed: int) -> dict:
+    blob = hashlib.shake_256(f"blob {seed}".encode()).digest(195_000)
+    text = "日本" * 33_000 + "ä" * 5_000 + str(seed)  # 208,000 bytes of UTF-8 and then some
+    return {"pk": {"S": pk}, "sk": {"N": "1"}, "text": {"S": text}, "blob": {"B": base64.b64encode(blob).decode()}}
+
+
+def test_items_near_400_kb_are_mirrored_exactly(spark, tmp_path):
+    scenario = Scenario(spark, tmp_path)
+    first, second = big_item("big", 1), big_item("big", 2)
+    assert 390 * 1024 < dynamodb_item_size(first) <= 400 * 1024
+    scenario.source.put(first, T0 - MINUTE)
+    scenario.source.put(item("small"), T0 - MINUTE)
+    scenario.apply(scenario.full(T0))
+    scenario.check(T0)
+    scenario.source.put(second, T0 + MINUTE)
+
+    scenario.apply(scenario.window(T0, T0 + WINDOW))
+
+    scenario.check(T0 + WINDOW)
+    row = spark.table(scenario.table).where("pk = 'big'").first()
+    assert row["text"] == second["text"]["S"]
+    assert bytes(row["blob"]) == base64.b64decode(second["blob"]["B"])
+
+
+def nested(depth: int, leaf: dict, wrap) -> dict:
+    value = leaf
+    for _ in range(depth):
+        value = wrap(value)
+    return value
+
+
+def deep_item(pk: str, leaf_number: str) -> dict:
+    """Maps, lists and both alternating, each 32 containers deep (DynamoDB's limit)."""
+    return {
+        "pk": {"S": pk},
+        "sk": {"N": "1"},
+        "maps": nested(31, {"M": {"n": {"N": leaf_number}, "s": {"S": pk}}}, lambda v: {"M": {"d": v}}),
+        "lists": nested(31, {"L": [{"N": "7"}, {"N": leaf_number.split(".")[0]}]}, lambda v: {"L": [v]}),
+        "both": nested(16, {"S": pk}, lambda v: {"M": {"l": {"L": [v]}}}),
+    }
+
+
+def test_maps_and_lists_nested_32_levels_are_mirrored_exactly_with_nested_types(spark, tmp_path):
+    scenario = Scenario(spark, tmp_path)
+    scenario.source.put(deep_item("a", "1.5"), T0 - MINUTE)
+    scenario.source.put(deep_item("b", "-2.5"), T0 - MINUTE)
+    scenario.apply(scenario.full(T0))
+    scenario.source.put(deep_item("a", "3.5"), T0 + MINUTE)
+    scenario.source.put(deep_item("c", "4.5"), T0 + MINUTE)
+
+    scenario.apply(scenario.window(T0, T0 + WINDOW))
+
+    mirror = scenario.check(T0 + WINDOW)
+    types = {c["attribute"]: c["type"] for c in mirror.columns}
+
+    def struct(**fields):
+        return {"kind": "struct", "fields": [{"key": k, "name": k, "type": t} for k, t in sorted(fields.items())]}
+
+    leaf = struct(n={"kind": "decimal", "scale": 1}, s={"kind": "string"})
+    assert types["maps"] == nested(31, leaf, lambda t: struct(d=t))
+    assert types["lists"] == nested(32, {"kind": "long"}, lambda t: {"kind": "list", "element": t})
+    assert types["both"] == nested(16, {"kind": "string"}, lambda t: struct(l={"kind": "list", "element": t}))
+    assert spark.table(scenario.table).where("pk = 'c'").select("maps" + ".d" * 31 + ".n").first()[0] == Decimal("4.5")
+
+
+NINES_38 = "9" * 38
+EDGES = {  # attribute -> (value of item a, value of item b, value of item c)
+    "wide_int": ("12345678901234567890123456789012345678", "-" + NINES_38, "0"),
+    "wide_frac": ("0.12345678901234567890123456789012345678", "-0." + "0" * 37 + "1", "0." + NINES_38),
+    "tiny": ("1E-130", "-1E-130", "1.5E-130"),
+    "huge": ("9." + "9" * 37 + "E+125", "-1E+125", "1E+125"),
+    "mixed": ("12.5", "1E-130", "-3.25"),
+}
+
+
+def test_numbers_at_38_digits_and_exponents_minus_130_and_125_are_exact(spark, tmp_path):
+    scenario = Scenario(spark, tmp_path)
+    for n, pk in enumerate("abc"):
+        values = {attribute: {"N": texts[n]} for attribute, texts in EDGES.items()}
+        scenario.source.put({"pk": {"S": pk}, "sk": {"N": "1"}, **values}, T0 - MINUTE)
+
+    scenario.apply(scenario.full(T0))
+
+    mirror = scenario.check(T0)
+    # README: int64 -> bigint, else decimal(38, s) with s holding the most values, the smallest on ties; a value
+    # no decimal(38, s) holds goes to _unmapped verbatim (when none fits, every scale ties and 0 wins).
+    assert {c["attribute"]: c["type"] for c in mirror.columns if c["attribute"] in EDGES} == {
+        "wide_int": {"kind": "decimal", "scale": 0},
+        "wide_frac": {"kind": "decimal", "scale": 38},
+        "tiny": {"kind": "decimal", "scale": 0},
+        "huge": {"kind": "decimal", "scale": 0},
+        "mixed": {"kind": "decimal", "scale": 2},
+    }
+    rows = {r["pk"]: r.asDict() for r in spark.table(scenario.table).collect()}
+    for attribute in ("wide_int", "wide_frac"):  # Decimal equality is exact: no digit may be lost
+        assert [rows[pk][attribute] for pk in "abc"] == [Decimal(text) for text in EDGES[attribute]]
+    assert [rows[pk]["mixed"] for pk in "ac"] == [Decimal("12.5"), Decimal("-3.25")]
+    for n, pk in enumerate("abc"):
+        unmapped = {a: json.loads(t) for a, t in (rows[pk]["_unmapped"] or {}).items()}
+        expected = {a: {"N": EDGES[a][n]} for a in ("tiny", "huge")}
+        if pk == "b":
+            expected["mixed"] = {"N": "1E-130"}
+        assert unmapped == expected
+        assert rows[pk]["tiny"] is rows[pk]["huge"] is None
+
+
+def test_empty_strings_and_binaries_are_kept_apart_from_absent_values(spark, tmp_path):
+    scenario = Scenario(spark, tmp_path)
+    empty = {
+        "pk": {"S": "e"},
+        "sk": {"N": "1"},
+        "s": {"S": ""},
+        "b": {"B": ""},
+        "ss": {"SS": ["", "a"]},
+        "bs": {"BS": ["", "AQ=="]},
+        "l": {"L": [{"S": ""}, {"S": "x"}]},
+        "m": {"M": {"e": {"S": ""}, "f": {"B": ""}}},
+    }
+    scenario.source.put(empty, T0 - MINUTE)
+    scenario.source.put(
+        {"pk": {"S": "f"}, "sk": {"N": "1"}, "s": {"S": "full"}, "b": {"B": "AQ=="}, "m": {"M": {"e": {"S": "x"}}}},
+        T0 - MINUTE,
+    )
+    scenario.apply(scenario.full(T0))
+    row = spark.table(scenario.table).where("pk = 'e'").first()
+    assert (row["s"], bytes(row["b"]), sorted(row["ss"]), sorted(bytes(b) for b in row["bs"])) == (
+        "",
+        b"",
+        ["", "a"],
+        [b"", b"\x01"],
+    )
+    assert (row["l"], row["m"]["e"], bytes(row["m"]["f"])) == (["", "x"], "", b"")
+    scenario.source.put({**empty, "pk": {"S": "f"}}, T0 + MINUTE)  # a full value becomes empty
+    scenario.source.put({"pk": {"S": "e"}, "sk": {"N": "1"}, "s": {"S": "now full"}}, T0 + MINUTE)
+
+    scenario.apply(scenario.window(T0, T0 + WINDOW))
+
+    scenario.check(T0 + WINDOW)
+    assert spark.table(scenario.table).where("pk = 'f'").first()["s"] == ""
+
+
+@pytest.mark.parametrize("empty_set", [{"SS": []}, {"NS": []}, {"BS": []}])
+def test_empty_sets_which_dynamodb_never_writes_are_refused_by_line(spark, tmp_path, empty_set):
+    scenario = fresh(spark, tmp_path, items=3)
+    export = scenario.full(T0, partitions=1)
+    entry = non_empty_entry(export)
+    lines = data_lines(scenario.bucket, entry)
+    lines[1] = json.dumps({"Item": {**item("bad"), "set": empty_set}}).encode()
+    replace_lines(scenario.bucket, export, entry["dataFileS3Key"], lines)
+    refused_no_table(scenario, export, match=rf"{re.escape(entry['dataFileS3Key'])}: line 2: malformed")
+
+
+NUMBER_KEYS = {  # key text as exported -> the README's canonical text (no exponent, no trailing zeros)
+    "1E-130": "0." + "0" * 129 + "1",
+    "9." + "9" * 37 + "E+125": NINES_38 + "0" * 88,
+    "-1E+125": "-1" + "0" * 125,
+    "12345678901234567890123456789012345678": "12345678901234567890123456789012345678",
+    "-0.5": "-0.5",
+    "100": "100",
+}
+BINARY_KEYS = [b"\x00", b"\xff\xfe", b"a" * 1024, bytes(range(256))]
+
+
+def test_binary_partition_keys_and_number_sort_keys_at_the_limits_are_exact(spark, tmp_path):
+    scenario = Scenario(spark, tmp_path, key_types={"pk": "B", "sk": "N"})
+    keys = [(pk, sk) for pk in BINARY_KEYS for sk in NUMBER_KEYS]
+    for n, (pk, sk) in enumerate(keys):
+        scenario.source.put({"pk": {"B": base64.b64encode(pk).decode()}, "sk": {"N": sk}, "n": {"N": str(n)}}, T0 - 1)
+    scenario.apply(scenario.full(T0))
+    for n, (pk, sk) in enumerate(keys[::3]):
+        typed = {"pk": {"B": base64.b64encode(pk).decode()}, "sk": {"N": sk}}
+        if n % 2:
+            scenario.source.delete(typed, T0 + MINUTE)
+        else:
+            scenario.source.put({**typed, "n": {"S": "changed"}}, T0 + MINUTE)
+    scenario.source.put({"pk": {"B": "AA=="}, "sk": {"N": "-1E-130"}}, T0 + MINUTE)
+
+    scenario.apply(scenario.window(T0, T0 + WINDOW))
+
+    mirror = scenario.check(T0 + WINDOW)
+    types = {c["attribute"]: c["type"] for c in mirror.columns}
+    assert (types["pk"], types["sk"]) == ({"kind": "binary"}, {"kind": "number_text"})
+    rows = {(bytes(r["pk"]), r["sk"]) for r in spark.table(scenario.table).select("pk", "sk").collect()}
+    live = {(pk, NUMBER_KEYS[sk]) for n, (pk, sk) in enumerate(keys) if n % 3 or (n // 3) % 2 == 0}
+    assert rows == live | {(b"\x00", "-0." + "0" * 129 + "1")}
+
+
+def sha8(attribute: str) -> str:
+    return hashlib.sha1(attribute.encode("utf-8")).hexdigest()[:8]
+
+
+LONG = "Long name " * 110  # 1,100 characters; DynamoDB allows 64 KB for a name that is not a key
+PUNCTUATED = ['a"b', "a'b", "a,b", "a.b", "a:b", "a`b"]  # in code-point order: the first keeps `a_b`
+INJECTION = "x` = 1; DROP TABLE t; --"
+# The README's naming rule applied by hand: ASCII lower case, runs of other characters become `_`, `c_` when
+# nothing is left, the first 246 characters and `_<sha1[:8]>` when longer than 255, `_<sha1[:8]>` when taken.
+EXPECTED_NAMES = {
+    "n" * 255: "n" * 255,
+    LONG: "long_name_" * 24 + "long_n_" + sha8(LONG),
+    **{name: "a_b" if n == 0 else f"a_b_{sha8(name)}" for n, name in enumerate(PUNCTUATED)},
+    INJECTION: "x_1_drop_table_t",
+    "Ünïcödé ñame": "unicode_name",
+    "日本語😀": "c_",
+    "record": "record",
+}
+
+
+def named_item(pk: str, n: int) -> dict:
+    values = {name: {"S": f"{pk} {n} {name[:20]}"} for name in EXPECTED_NAMES}
+    values["record"] = {"M": {name: {"N": str(n)} for name in PUNCTUATED[::-1]}}
+    return {"pk": {"S": pk}, "sk": {"N": "1"}, **values}
+
+
+def test_attribute_names_at_the_limits_and_full_of_punctuation_get_the_readme_names(spark, tmp_path):
+    scenario = Scenario(spark, tmp_path)
+    scenario.source.put(named_item("it's `quoted`", 1), T0 - MINUTE)
+    scenario.source.put(named_item("'; DROP TABLE t; --", 2), T0 - MINUTE)
+    scenario.apply(scenario.full(T0))
+    scenario.source.put(named_item("it's `quoted`", 3), T0 + MINUTE)
+    added = "new`col, with: all.of 'them'"  # a new column, added by the window's own commit
+    scenario.source.put({**named_item("third", 4), added: {"BOOL": True}}, T0 + MINUTE)
+    scenario.source.delete({"pk": {"S": "'; DROP TABLE t; --"}, "sk": {"N": "1"}}, T0 + 2 * MINUTE)
+
+    scenario.apply(scenario.window(T0, T0 + WINDOW))
+
+    mirror = scenario.check(T0 + WINDOW)
+    names = {c["attribute"]: c["column"] for c in mirror.columns}
+    assert names == {"pk": "pk", "sk": "sk", **EXPECTED_NAMES, added: "new_col_with_all_of_them"}
+    assert set(spark.table(scenario.table).columns) == {*names.values(), "_unmapped", "_write_ts", "_export_id"}
+    record = next(c["type"] for c in mirror.columns if c["attribute"] == "record")
+    assert [(f["key"], f["name"]) for f in record["fields"]] == [(n, EXPECTED_NAMES[n]) for n in PUNCTUATED]
+    assert spark.table(scenario.table).count() == 2
