@@ -13,12 +13,15 @@ import base64
 import hashlib
 import json
 import re
+import shutil
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from dynamo_local.exports import ExportWriter
 from harness import MINUTE, T0, TABLE_ARN, Scenario
+from hypothesis import HealthCheck, event, given, settings
 from mirror_job.errors import MirrorError
 from mirror_job.table import load_state
 from support.export_edits import (
@@ -31,6 +34,7 @@ from support.export_edits import (
     write_manifest,
     write_summary,
 )
+from support.line_mutations import cases, edit_line
 
 WINDOW = 15 * MINUTE
 OTHER_ARN = "arn:aws:dynamodb:eu-north-1:123456789123:table/other"
@@ -523,3 +527,102 @@ def test_attribute_names_at_the_limits_and_full_of_punctuation_get_the_readme_na
     record = next(c["type"] for c in mirror.columns if c["attribute"] == "record")
     assert [(f["key"], f["name"]) for f in record["fields"]] == [(n, EXPECTED_NAMES[n]) for n in PUNCTUATED]
     assert spark.table(scenario.table).count() == 2
+
+
+# -- fuzzed lines ------------------------------------------------------------------------------------
+
+
+def export_with_target_line(scenario: Scenario, target: dict, edit=None) -> tuple[Path, str, int]:
+    """A one-file full export holding `target` among valid items; returns its data file key and target's line."""
+    export = scenario.full(T0, partitions=1)
+    entry = non_empty_entry(export)
+    lines = data_lines(scenario.bucket, entry)
+    (number,) = [n for n, line in enumerate(lines, start=1) if json.loads(line)["Item"]["pk"] == target["pk"]]
+    if edit is not None:
+        lines[number - 1] = edit(lines[number - 1])
+        replace_lines(scenario.bucket, export, entry["dataFileS3Key"], lines)
+    return export, entry["dataFileS3Key"], number
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=cases())
+def test_fuzzed_lines_are_mirrored_exactly_or_refused_by_file_and_line(spark, case):
+    root = Path(tempfile.mkdtemp(prefix="mirror-fuzz-"))
+    try:
+        scenario = Scenario(spark, root)
+        scenario.source.put(item("before"), T0 - MINUTE)
+        scenario.source.put({**item("neighbour"), case.name: case.neighbour}, T0 - MINUTE)
+        target = {"pk": {"S": "target"}, "sk": {"N": "1"}, case.name: case.value}
+        scenario.source.put(target, T0 - MINUTE)
+        export, key, line = export_with_target_line(scenario, target, lambda b: edit_line(b, case))
+        event("mirrored" if case.must_mirror else f"refused ({case.line_edit or 'value'})")
+        if case.must_mirror:
+            scenario.apply(export)
+            scenario.check(T0)
+        else:
+            refused_no_table(scenario, export, match=rf"{re.escape(key)}: line {line}: ")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+# -- bugs of today's engine (decode/inference), pinned until its rewrite fixes them ----------------------
+
+
+def refused_line(spark, root: Path, raw_value: str) -> None:
+    """An item whose attribute `a` holds `raw_value` (JSON text), beside items where `a` is a number column."""
+    scenario = Scenario(spark, root)
+    for n in range(2):
+        scenario.source.put({**item(f"k{n}"), "a": {"N": str(n)}}, T0 - MINUTE)
+    target = {**item("target"), "a": {"N": "0"}}
+    scenario.source.put(target, T0 - MINUTE)
+    placeholder = b'"a":{"N":"0"}'
+    export, key, line = export_with_target_line(
+        scenario, target, lambda b: b.replace(placeholder, b'"a":' + raw_value.encode())
+    )
+    refused_no_table(scenario, export, match=rf"{re.escape(key)}: line {line}: ")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="decode.parse_number takes any text Python's Decimal reads: `1_000` is read as 1000, ` 1 ` as 1 and "
+    "Arabic-Indic digits as 12, none of them a DynamoDB number; the line should be refused",
+)
+@pytest.mark.parametrize("text", ["1_000", " 1 ", "١٢"])
+def test_number_texts_dynamodb_never_writes_are_refused_by_line(spark, tmp_path, text):
+    refused_line(spark, tmp_path, json.dumps({"N": text}))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="decode.number_shape normalises in a context with Emax=999: {'N': '1E+1000'} raises decimal.Overflow, "
+    "an ArithmeticError the first pass does not turn into a MirrorError, so the run dies with a bare Py4JJavaError",
+)
+def test_a_number_beyond_the_engines_exponent_range_is_refused_by_line(spark, tmp_path):
+    refused_line(spark, tmp_path, '{"N": "1E+1000"}')
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a lone surrogate escape (\\ud800), which no UTF-8 DynamoDB string holds, is accepted by json.loads and "
+    "silently written as U+FFFD; the line should be refused",
+)
+def test_a_lone_surrogate_escape_is_refused_by_line(spark, tmp_path):
+    refused_line(spark, tmp_path, '{"S": "x\\ud800"}')
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="inference.observe and convert take {'NULL': false} as NULL without looking at the value: in a column "
+    "it reads as SQL NULL; DynamoDB only writes {'NULL': true}, so the line should be refused",
+)
+def test_null_false_is_refused_by_line(spark, tmp_path):
+    refused_line(spark, tmp_path, '{"NULL": false}')
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="decode.read_changes catches ValueError/KeyError/TypeError/AttributeError from json.loads but not the "
+    "RecursionError of a line nested thousands deep (DynamoDB stops at 32): the run dies with a bare Py4JJavaError",
+)
+def test_a_line_nested_past_the_recursion_limit_is_refused_by_line(spark, tmp_path):
+    refused_line(spark, tmp_path, '{"L": [' * 5000 + '{"N": "1"}' + "]}" * 5000)
