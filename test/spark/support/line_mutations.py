@@ -94,14 +94,13 @@ class Case:
     name: str  # the attribute the target line carries
     value: Any  # its value, valid DynamoDB JSON or not
     neighbour: Any  # a valid value of the same attribute on another line (so it may have a column)
+    value_is_valid: bool  # drawn from valid_values (else from broken_values)
     line_edit: str | None  # None, "truncate" or "bad_utf8": the target line's bytes broken after writing
-    cut: float  # where "truncate" cuts, as a fraction of the line
+    cut: float  # where "truncate" cuts, or "bad_utf8" inserts, as a fraction of the line
 
     @property
     def must_mirror(self) -> bool:
         return self.line_edit is None and self.value_is_valid
-
-    value_is_valid: bool = True
 
 
 @st.composite
@@ -112,7 +111,7 @@ def cases(draw) -> Case:
     value = draw(broken_values if kind == "broken" else valid_values)
     line_edit = kind if kind in ("truncate", "bad_utf8") else None
     cut = draw(st.floats(0.05, 0.95))
-    return Case(name, value, neighbour, line_edit, cut, value_is_valid=kind != "broken")
+    return Case(name, value, neighbour, kind != "broken", line_edit, cut)
 
 
 def edit_line(line: bytes, case: Case) -> bytes:
