@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -12,6 +13,7 @@ from .errors import MirrorError
 from .storage import Storage, to_uri
 
 INCREMENTAL = "INCREMENTAL_EXPORT"
+VIEWS = ("NEW_AND_OLD_IMAGES", "NEW_IMAGE")
 
 
 @dataclass(frozen=True)
@@ -98,13 +100,19 @@ def _export_from_summary(storage: Storage, folder: str, summary_uri: str, summar
             raise MirrorError(f"{summary_uri}: has an incremental window but no exportType {INCREMENTAL}")
         start = end = parse_time(field("exportTime"), f"{summary_uri}: exportTime")
 
+    view = summary.get("outputView")
+    if incremental and view is not None and view not in VIEWS:
+        # Lines without NewImage are deletes: an unknown view could turn every change into one.
+        raise MirrorError(f"{summary_uri}: outputView {view!r} is not supported; export with {' or '.join(VIEWS)}")
+
     manifest_key = field("manifestFilesS3Key")
     bucket_root = _bucket_root(folder, manifest_key, summary_uri)
     data_files = _read_data_files(storage, f"{bucket_root}/{manifest_key}", bucket_root)
-    item_count = int(field("itemCount", required=False) or 0)
     listed = sum(f.item_count for f in data_files)
-    if summary.get("itemCount") is not None and listed != item_count:
-        raise MirrorError(f"{summary_uri}: itemCount is {item_count} but manifest-files.json lists {listed} items")
+    if summary.get("itemCount") is not None:
+        item_count = _count(summary["itemCount"], f"{summary_uri}: itemCount")
+        if listed != item_count:
+            raise MirrorError(f"{summary_uri}: itemCount is {item_count} but manifest-files.json lists {listed} items")
     export_arn = field("exportArn")
     return Export(
         uri=folder,
@@ -113,7 +121,7 @@ def _export_from_summary(storage: Storage, folder: str, summary_uri: str, summar
         incremental=incremental,
         start=start,
         end=end,
-        output_view=summary.get("outputView"),
+        output_view=view,
         item_count=listed,
         data_files=data_files,
     )
@@ -130,8 +138,16 @@ def _bucket_root(folder: str, manifest_key: str, summary_uri: str) -> str:
     return folder[: -len(key_folder) - 1]
 
 
+def _count(value: object, what: str) -> int:
+    """An item count as DynamoDB writes it: a whole number, never negative (a bool is no count)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise MirrorError(f"{what} {value!r} is not a count of items")
+    return value
+
+
 def _read_data_files(storage: Storage, manifest_uri: str, bucket_root: str) -> tuple[DataFile, ...]:
     files = []
+    first_line: dict[str, int] = {}
     text = _read_verified(storage, manifest_uri).decode("utf-8")
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -139,11 +155,29 @@ def _read_data_files(storage: Storage, manifest_uri: str, bucket_root: str) -> t
         try:
             entry = json.loads(line)
             key = entry["dataFileS3Key"]
-            count = int(entry["itemCount"])
-        except (ValueError, KeyError, TypeError):
+            count = _count(entry["itemCount"], "itemCount")
+            if not isinstance(key, str) or not key:
+                raise TypeError
+        except (ValueError, KeyError, TypeError, MirrorError):
             raise MirrorError(f"{manifest_uri}: line {number} is not a data file entry: {line[:200]!r}") from None
+        if key in first_line:
+            # Read twice, its lines would count twice and a full export's items would look like duplicate keys.
+            raise MirrorError(
+                f"{manifest_uri}: line {number} lists {key} again (first at line {first_line[key]}); "
+                "each data file is listed once"
+            )
+        first_line[key] = number
         files.append(DataFile(uri=f"{bucket_root}/{key}", key=key, item_count=count, md5=entry.get("md5Checksum")))
     return tuple(files)
+
+
+def first_missing_data_file(storage: Storage, exports: Sequence[Export]) -> DataFile | None:
+    """The first data file the manifests list that the bucket does not hold (asked only after a read failed)."""
+    for export in exports:
+        for data_file in export.data_files:
+            if not storage.exists(data_file.uri):
+                return data_file
+    return None
 
 
 def _read_verified(storage: Storage, uri: str) -> bytes:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .changes import newest_changes
 from .errors import MirrorError
-from .manifest import Export, format_time, read_export
+from .manifest import Export, first_missing_data_file, format_time, read_export
 from .plan import Plan, plan_run
 from .reader import DELETE, MICROS, OP, ORDER, PUT, RunFiles, change_rows, learn_types, run_action
 from .schema import UNMAPPED, Column, TableSchema, empty_schema, validate_overrides
@@ -85,7 +85,32 @@ def apply_exports(
     results = [ExportResult(e, "skipped", _watermark_text(state), reason=why) for e, why in plan.skipped]
     if plan.empty:
         return results
+    try:
+        return results + _apply_plan(spark, table, key, plan, state, overrides, key_types, partition_buckets)
+    except MirrorError:
+        raise
+    except Exception:
+        # Spark reports a data file that is gone as a bare path error; name it and its manifest instead.
+        missing = first_missing_data_file(storage, ([plan.bootstrap] if plan.bootstrap else []) + plan.windows)
+        if missing is not None:
+            raise MirrorError(
+                f"{missing.uri}: listed in its export's manifest-files.json but not found; the export is "
+                "incomplete (was it expired or moved?): export again"
+            ) from None
+        raise
 
+
+def _apply_plan(
+    spark,
+    table: str,
+    key: Sequence[str],
+    plan: Plan,
+    state: TableState | None,
+    overrides: dict[str, str],
+    key_types: dict[str, str] | None,
+    partition_buckets: int,
+) -> list[ExportResult]:
+    results: list[ExportResult] = []
     base = state.schema if state is not None and plan.bootstrap is None else empty_schema(key)
     stats = learn_types(spark, RunFiles(([plan.bootstrap] if plan.bootstrap else []) + plan.windows), key)
     schema, new_columns = base.extended(stats, overrides, key_types)

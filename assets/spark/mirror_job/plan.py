@@ -29,8 +29,8 @@ class Plan:
 
 
 def plan_run(exports: Sequence[Export], state: TableState | None, allow_gap: bool) -> Plan:
+    _check_one_table(exports, state)  # before the de-duplication: export ids are unique per table only
     unique = list({e.export_id: e for e in exports}.values())
-    _check_one_table(unique, state)
     fulls = sorted((e for e in unique if not e.incremental), key=lambda e: e.end)
     windows = sorted((e for e in unique if e.incremental), key=lambda e: (e.start, e.end))
     plan = Plan(bootstrap=None, windows=[])
