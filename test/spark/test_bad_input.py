@@ -586,47 +586,22 @@ def refused_line(spark, root: Path, raw_value: str) -> None:
     refused_no_table(scenario, export, match=rf"{re.escape(key)}: line {line}: ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="decode.parse_number takes any text Python's Decimal reads: `1_000` is read as 1000, ` 1 ` as 1 and "
-    "Arabic-Indic digits as 12, none of them a DynamoDB number; the line should be refused",
-)
 @pytest.mark.parametrize("text", ["1_000", " 1 ", "١٢"])
 def test_number_texts_dynamodb_never_writes_are_refused_by_line(spark, tmp_path, text):
     refused_line(spark, tmp_path, json.dumps({"N": text}))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="decode.number_shape normalises in a context with Emax=999: {'N': '1E+1000'} raises decimal.Overflow, "
-    "an ArithmeticError the first pass does not turn into a MirrorError, so the run dies with a bare Py4JJavaError",
-)
 def test_a_number_beyond_the_engines_exponent_range_is_refused_by_line(spark, tmp_path):
     refused_line(spark, tmp_path, '{"N": "1E+1000"}')
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a lone surrogate escape (\\ud800), which no UTF-8 DynamoDB string holds, is accepted by json.loads and "
-    "silently written as U+FFFD; the line should be refused",
-)
 def test_a_lone_surrogate_escape_is_refused_by_line(spark, tmp_path):
     refused_line(spark, tmp_path, '{"S": "x\\ud800"}')
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="inference.observe and convert take {'NULL': false} as NULL without looking at the value: in a column "
-    "it reads as SQL NULL; DynamoDB only writes {'NULL': true}, so the line should be refused",
-)
 def test_null_false_is_refused_by_line(spark, tmp_path):
     refused_line(spark, tmp_path, '{"NULL": false}')
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="decode.read_changes catches ValueError/KeyError/TypeError/AttributeError from json.loads but not the "
-    "RecursionError of a line nested thousands deep (DynamoDB stops at 32): the run dies with a bare Py4JJavaError",
-)
 def test_a_line_nested_past_the_recursion_limit_is_refused_by_line(spark, tmp_path):
     refused_line(spark, tmp_path, '{"L": [' * 5000 + '{"N": "1"}' + "]}" * 5000)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import zlib
 from collections.abc import Iterator
-from decimal import Context, Decimal, InvalidOperation
+from decimal import Context, Decimal
 
 from .errors import MirrorError
 from .manifest import DataFile, md5_base64
@@ -14,6 +15,14 @@ from .manifest import DataFile, md5_base64
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 SCALAR_TAGS = ("S", "N", "B", "BOOL", "NULL")
 SET_TAGS = ("SS", "NS", "BS")
+NUMBER_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,9})?")
+# Exponents this job measures exactly (EXACT below); DynamoDB's own range (-130 to +125) is far inside.
+LARGEST_EXPONENT = 998
+MICROS_TEXT = re.compile(r"-?[0-9]{1,18}")
+LONE_SURROGATE = re.compile(
+    rb"(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
+    rb"|(?<!\\)(?:\\\\)*(?<![\\]u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 # Exact arithmetic for DynamoDB numbers: 38 digits, exponents -130..125 (the default context rounds at 28).
 EXACT = Context(prec=200, Emin=-999, Emax=999)
 
@@ -46,8 +55,12 @@ def read_changes(content: bytes, data_file: DataFile, incremental: bool) -> Iter
         )
     for number, line in enumerate(lines, start=1):
         try:
+            if LONE_SURROGATE.search(line):
+                raise ValueError("a surrogate escape that is not half of a pair: no UTF-8 string holds it")
             record = json.loads(line)
             change = _full_line(record) if not incremental else _incremental_line(record)
+        except RecursionError:
+            raise MirrorError(f"{data_file.uri}: line {number}: nested deeper than any DynamoDB item") from None
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise MirrorError(f"{data_file.uri}: line {number}: {error}: {line[:200]!r}") from None
         yield number, change
@@ -61,7 +74,10 @@ def _full_line(record: dict) -> Change:
 
 
 def _incremental_line(record: dict) -> Change:
-    micros = int(record["Metadata"]["WriteTimestampMicros"]["N"])
+    micros_text = record["Metadata"]["WriteTimestampMicros"]["N"]
+    if not isinstance(micros_text, str) or not MICROS_TEXT.fullmatch(micros_text):
+        raise ValueError(f"WriteTimestampMicros {micros_text!r} is not a whole number of microseconds")
+    micros = int(micros_text)
     keys = record["Keys"]
     image = record.get("NewImage")
     if not isinstance(keys, dict) or (image is not None and not isinstance(image, dict)):
@@ -76,18 +92,25 @@ def tag_of(value: object) -> tuple[str, object]:
     ((tag, raw),) = value.items()
     if tag not in SCALAR_TAGS + SET_TAGS + ("L", "M"):
         raise ValueError(f"unknown DynamoDB type tag {tag!r}")
+    if tag == "NULL" and raw is not True:
+        raise ValueError(f"malformed NULL value {raw!r:.80}: DynamoDB's NULL is always true")
     return tag, raw
 
 
 def parse_number(text: object) -> Decimal:
+    """A number in DynamoDB's form: ASCII decimal digits, an optional point and exponent.
+
+    A magnitude beyond DynamoDB's range is read (and kept in `_unmapped`); one beyond what EXACT measures
+    is refused."""
     if not isinstance(text, str):
         raise ValueError(f"number {text!r} is not a string")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"{text!r} is not a DynamoDB number") from None
-    if not number.is_finite():
+    if not NUMBER_TEXT.fullmatch(text):
         raise ValueError(f"{text!r} is not a DynamoDB number")
+    number = Decimal(text)
+    if number != 0 and abs(number.adjusted()) > LARGEST_EXPONENT:
+        raise ValueError(
+            f"{text!r} is beyond the exponents this job reads (±{LARGEST_EXPONENT}; DynamoDB's: -130 to +125)"
+        )
     return number
 
 

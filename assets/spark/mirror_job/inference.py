@@ -13,6 +13,8 @@ from .decode import number_shape, parse_number, tag_of
 
 # A map becomes a struct when its attribute has at most this many distinct keys; beyond, map<string, json>.
 MAX_STRUCT_FIELDS = 32
+# Levels of values below an attribute that a line may hold: DynamoDB's 32 levels of nesting, with one to spare.
+MAX_LEVELS = 33
 DECIMAL_PRECISION = 38
 # Digit counts above this can never fit decimal(38, s); capping them keeps number histograms small.
 _DIGIT_CAP = DECIMAL_PRECISION + 1
@@ -21,8 +23,13 @@ Shape = tuple  # ("S",) ("B",) ("BOOL",) ("NULL",) ("N", all_int64, Counter) ("S
 # ("L", element shape or None) ("LJ",) mixed list  ("M", {key: shape}) ("MJ",) dictionary-like map
 
 
-def observe(value: dict) -> Shape:
-    """The shape of one value; also checks the value is well-formed DynamoDB JSON (raises ValueError)."""
+def observe(value: dict, level: int = 0) -> Shape:
+    """The shape of one value; also checks the value is well-formed DynamoDB JSON (raises ValueError).
+
+    `level` is how deep the value sits below its attribute (the attribute's own value is level 0).
+    """
+    if level > MAX_LEVELS:
+        raise ValueError(f"a value nests deeper than DynamoDB's {MAX_LEVELS - 1} levels")
     tag, raw = tag_of(value)
     if tag == "S":
         _expect(isinstance(raw, str), tag, raw)
@@ -41,20 +48,20 @@ def observe(value: dict) -> Shape:
     if tag in ("SS", "BS", "NS"):
         _expect(isinstance(raw, list) and len(raw) > 0, tag, raw)
         element = {"SS": "S", "BS": "B", "NS": "N"}[tag]
-        shapes = [observe({element: e}) for e in raw]
+        shapes = [observe({element: e}, level) for e in raw]
         return ("NS", *_merge_all(shapes)[1:]) if tag == "NS" else (tag,)
     if tag == "L":
         _expect(isinstance(raw, list), tag, raw)
         element: Shape | None = None
         mixed = False
         for item in raw:
-            shape = observe(item)
+            shape = observe(item, level + 1)
             merged = shape if element is None else merge(element, shape)
             mixed = mixed or merged is None
             element = merged if merged is not None else element
         return ("LJ",) if mixed else ("L", element)
     _expect(isinstance(raw, dict), tag, raw)
-    fields = {key: observe(item) for key, item in raw.items()}
+    fields = {key: observe(item, level + 1) for key, item in raw.items()}
     return ("M", fields) if len(fields) <= MAX_STRUCT_FIELDS else ("MJ",)
 
 

@@ -1,10 +1,9 @@
 """Hypothesis strategies for export lines: DynamoDB JSON values DynamoDB could write, and values and lines broken
 on purpose. Each case says by construction whether the job must mirror it exactly or refuse its line.
 
-Left out, because today's engine fails them and each has its own strict xfail test in test_bad_input.py:
-number texts Python's Decimal reads but DynamoDB never writes (`1_0`, ` 1`, non-ASCII digits), exponents
-beyond the engine's decimal context (E+1000), lone surrogate escapes, `{"NULL": false}`, nesting deeper than
-Python's recursion limit. Move each into BROKEN (or the valid values) once the engine refuses it.
+Left out, each refused by its own test in test_bad_input.py: number texts Python's Decimal reads but DynamoDB
+never writes (`1_0`, ` 1`, non-ASCII digits), exponents beyond the engine's decimal context (E+1000), lone
+surrogate escapes, `{"NULL": false}`, nesting deeper than Python's recursion limit.
 """
 
 from __future__ import annotations
