@@ -121,8 +121,8 @@ function cliTask(name: string, description: string, cliArguments: string, receiv
 }
 const sparkEnv = cliTask('spark:env',
   'Create the Python environment (PySpark, test tools) and fetch the Iceberg runtime jar', 'env --dev');
-const sparkLint = cliTask('spark:lint', 'Lint the Spark job and its tests with ruff',
-  'python -m ruff check assets/spark assets/local test/spark test/bench');
+const sparkLint = cliTask('spark:lint', 'Lint the Python code (Spark job, its tests, the benchmark, the IAM lint) with ruff',
+  'python -m ruff check assets/spark assets/local test/spark test/bench test/contract');
 const sparkTest = cliTask('spark:test', 'Run the Spark job tests (pytest, local Spark and Iceberg)',
   'python -m pytest test/spark -q', true);
 sparkTest.prependSpawn(sparkLint);
