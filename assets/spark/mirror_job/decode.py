@@ -16,8 +16,6 @@ INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 SCALAR_TAGS = ("S", "N", "B", "BOOL", "NULL")
 SET_TAGS = ("SS", "NS", "BS")
 NUMBER_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]{1,9})?")
-# Exponents this job measures exactly (EXACT below); DynamoDB's own range (-130 to +125) is far inside.
-LARGEST_EXPONENT = 998
 MICROS_TEXT = re.compile(r"-?[0-9]{1,18}")
 LONE_SURROGATE = re.compile(
     rb"(?<!\\)(?:\\\\)*\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])"
@@ -25,6 +23,8 @@ LONE_SURROGATE = re.compile(
 )
 # Exact arithmetic for DynamoDB numbers: 38 digits, exponents -130..125 (the default context rounds at 28).
 EXACT = Context(prec=200, Emin=-999, Emax=999)
+# Exponents EXACT measures (one to spare for rounding); DynamoDB's own range (-130 to +125) is far inside.
+LARGEST_EXPONENT = EXACT.Emax - 1
 
 
 class Change:
@@ -55,7 +55,7 @@ def read_changes(content: bytes, data_file: DataFile, incremental: bool) -> Iter
         )
     for number, line in enumerate(lines, start=1):
         try:
-            if LONE_SURROGATE.search(line):
+            if b"\\u" in line and LONE_SURROGATE.search(line):  # the regex only for lines with escapes
                 raise ValueError("a surrogate escape that is not half of a pair: no UTF-8 string holds it")
             record = json.loads(line)
             change = _full_line(record) if not incremental else _incremental_line(record)
