@@ -19,3 +19,21 @@ def spark(tmp_path_factory):
     configure_catalog(session, "hadoop", tmp_path_factory.mktemp("warehouse").as_uri())
     yield session
     session.stop()
+
+
+def pytest_addoption(parser):
+    parser.addoption("--faults", action="store_true", help="also run every seeded fault-injection case")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "faults: a fault-injection case beyond the default seeded sample")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Fault-injection cases beyond the sample run only with --faults (`npx projen test:faults`)."""
+    if config.getoption("--faults"):
+        return
+    kept = [item for item in items if item.get_closest_marker("faults") is None]
+    if len(kept) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept

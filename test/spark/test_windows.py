@@ -6,7 +6,7 @@ import random
 
 import pytest
 from harness import MINUTE, T0, Scenario
-from mirror_job import merge, table
+from mirror_job import merge, publish
 from mirror_job.errors import MirrorError
 from support.items import ItemFactory
 
@@ -194,23 +194,33 @@ def test_a_failed_commit_leaves_table_and_watermark_as_they_were(spark, tmp_path
     scenario.check(T0 + WINDOW)
 
 
-def test_a_crash_between_data_and_watermark_is_healed_by_the_next_run(spark, tmp_path, monkeypatch):
+def test_a_crash_after_the_merge_and_before_publishing_commits_nothing(spark, tmp_path, monkeypatch):
     scenario, factory, live = populated(spark, tmp_path)
     churn(scenario, factory, live, T0, random.Random(9))
+    live[0] = factory.add_attributes(live[0], n=3)  # new columns too: the crash must take them back
+    scenario.source.put(live[0], T0 + WINDOW - 1)
     export = scenario.window(T0, T0 + WINDOW)
+    before = scenario.snapshot()
 
     def crash(*_):
-        raise RuntimeError("simulated crash after the MERGE commit")
+        raise RuntimeError("simulated crash after the MERGE, before publishing")
 
-    monkeypatch.setattr(merge, "set_properties", crash)
-    with pytest.raises(RuntimeError):
+    monkeypatch.setattr(merge, "publish_run", crash)
+    with pytest.raises(RuntimeError, match="before publishing"):
         scenario.apply(export)
-    assert scenario.snapshot()[1]["dynamo-iceberg-mirror.watermark"] == "2026-01-14T10:18:50.622Z"
+    assert scenario.snapshot() == before
+    assert run_branches(spark, scenario.table) == []
+    scenario.check(T0)
 
     monkeypatch.undo()
     (result,) = scenario.apply(export)
     assert result.action == "applied"
     scenario.check(T0 + WINDOW)
+
+
+def run_branches(spark, name: str) -> list[str]:
+    refs = spark.sql(f"SELECT name FROM {name}.refs").collect()
+    return [r[0] for r in refs if r[0].startswith(publish.RUN_BRANCH_PREFIX)]
 
 
 def test_deleting_an_unknown_key_adds_no_row(spark, tmp_path):
@@ -280,8 +290,8 @@ def test_bootstrap_and_windows_in_one_run(spark, tmp_path):
 
 
 def test_the_crash_tests_replace_the_function_the_apply_path_calls():
-    """Guards the crash tests: replacing merge.set_properties must reach the watermark commit."""
-    assert merge.set_properties is table.set_properties
+    """Guards the crash tests: replacing merge.publish_run must reach the commit of data and watermark."""
+    assert merge.publish_run is publish.publish_run
 
 
 def test_a_bucketed_table_mirrors_the_same(spark, tmp_path):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from .session import CATALOG
+from .publish import remove_run_branches
+from .session import CATALOG, qualified
 
 
 def maintain(spark, table: str, retain_days: int = 5, retain_last: int = 1, orphan_days: int = 3) -> dict[str, list]:
@@ -34,7 +35,10 @@ def maintain(spark, table: str, retain_days: int = 5, retain_last: int = 1, orph
         "remove-dangling-deletes": "true",
     }
     options = ", ".join(f"'{k}', '{v}'" for k, v in compaction.items())
+    # A killed run leaves its unpublished branch; once it is gone, expiry and orphan removal take its files.
+    run_branches = remove_run_branches(spark, qualified(table))
     return {
+        "removed_run_branches": [{"branch": name} for name in run_branches],
         "rewrite_data_files": call("rewrite_data_files", f"options => map({options})"),
         "rewrite_manifests": call("rewrite_manifests", "use_caching => false"),
         "expire_snapshots": call(

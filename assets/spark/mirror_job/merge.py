@@ -1,9 +1,8 @@
 """Applies a run's exports: bootstrap from a full export, then one MERGE for all applicable windows.
 
 Commits, in order: the bootstrap (table, rows and state in one commit), new columns with their mapping
-(one metadata commit), the windows' MERGE, then the new watermark. Every input check happens before the
-first commit. A crash after the MERGE and before the watermark leaves the window applied but the watermark
-behind; re-applying that window changes nothing, so the next run heals it.
+(one metadata commit), then the windows' MERGE and the new watermark together (see publish.py). Every
+input check happens before the first commit, and readers never see data without its watermark.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from .changes import newest_changes
 from .errors import MirrorError
 from .manifest import Export, first_missing_data_file, format_time, read_export
 from .plan import Plan, plan_run
+from .publish import branch_identifier, create_run_branch, publish_run, remove_branch
 from .reader import DELETE, MICROS, OP, ORDER, PUT, RunFiles, change_rows, learn_types, run_action
 from .schema import UNMAPPED, Column, TableSchema, empty_schema, validate_overrides
 from .storage import Storage
@@ -29,7 +29,6 @@ from .table import (
     create_table,
     drop_columns,
     load_state,
-    set_properties,
     state_properties,
 )
 
@@ -159,33 +158,28 @@ def _unmapped_count():
 def _apply_windows(
     spark, table: str, schema: TableSchema, new_columns: list[Column], state: TableState, plan: Plan
 ) -> list[ExportResult]:
-
     keys = schema.key_columns
     rows = change_rows(spark, RunFiles(plan.windows), schema)
     changes = newest_changes(spark, rows, keys, plan.windows, table, state.bootstrap_export, state.watermark)
     changes = changes.persist()
+    branch, added = None, []
     try:
         # Counting reads and converts every line: bad input fails here, before anything is committed.
         counts = run_action(lambda: _count(spark, table, keys, changes))
         changes.createOrReplaceTempView(CHANGES_VIEW)
+        branch = create_run_branch(spark, table, state.snapshot_id)
         if new_columns:
             add_columns(spark, table, new_columns, schema)
-        try:
-            spark.sql(merge_statement(table, schema))
-        except BaseException:
-            if new_columns:  # the data never landed: take the empty columns back out
-                drop_columns(spark, table, new_columns, state.schema)
-            raise
-        set_properties(
-            spark,
-            table,
-            {
-                WATERMARK: format_time(plan.watermarks[-1]),
-                LAST_EXPORT: plan.windows[-1].export_id,
-                GAPS: json.dumps(state.gaps + plan.accepted_gaps),
-                BOOTSTRAP_EXPORT: state.bootstrap_export,
-            },
-        )
+            added = new_columns
+        spark.sql(merge_statement(branch_identifier(table, branch), schema))
+        publish_run(spark, table, branch, state.snapshot_id, _window_properties(state, plan))
+    except BaseException:
+        # Nothing was published: take back the run's branch and the empty columns it added.
+        if branch is not None:
+            remove_branch(spark, table, branch)
+        if added:
+            drop_columns(spark, table, added, state.schema, state.snapshot_id)
+        raise
     finally:
         spark.catalog.dropTempView(CHANGES_VIEW)
         changes.unpersist()
@@ -204,6 +198,15 @@ def _apply_windows(
             )
         )
     return results
+
+
+def _window_properties(state: TableState, plan: Plan) -> dict[str, str]:
+    return {
+        WATERMARK: format_time(plan.watermarks[-1]),
+        LAST_EXPORT: plan.windows[-1].export_id,
+        GAPS: json.dumps(state.gaps + plan.accepted_gaps),
+        BOOTSTRAP_EXPORT: state.bootstrap_export,
+    }
 
 
 def _count(spark, table: str, keys: list[str], changes) -> dict[int, dict[str, int]]:

@@ -36,6 +36,7 @@ class TableState:
     table_arn: str
     bootstrap_export: str
     gaps: list[dict]
+    snapshot_id: int | None = None  # `main` when the state was read, in the same metadata version
 
 
 def iceberg_table(spark, name: str):
@@ -53,7 +54,8 @@ def load_state(spark, name: str) -> TableState | None:
         if any(sign in str(error) for sign in _NOT_FOUND):
             return None
         raise
-    properties = dict(table.properties())
+    properties = dict(table.properties())  # this and the snapshot below come from one metadata version
+    main = table.currentSnapshot()
     if WATERMARK not in properties:
         raise MirrorError(f"{name}: the table exists but has no {WATERMARK} property; it is not a mirror")
     key = json.loads(properties[KEY])
@@ -63,6 +65,7 @@ def load_state(spark, name: str) -> TableState | None:
         table_arn=properties[TABLE_ARN],
         bootstrap_export=properties.get(BOOTSTRAP_EXPORT, ""),
         gaps=json.loads(properties.get(GAPS, "[]")),
+        snapshot_id=main.snapshotId() if main is not None else None,
     )
 
 
@@ -121,19 +124,20 @@ def add_columns(spark, name: str, columns: Sequence[Column], schema: TableSchema
     transaction.commitTransaction()
 
 
-def drop_columns(spark, name: str, columns: Sequence[Column], previous: TableSchema) -> None:
-    """Undoes add_columns when the data commit that was to fill the columns failed."""
-    transaction = iceberg_table(spark, name).newTransaction()
+def drop_columns(spark, name: str, columns: Sequence[Column], previous: TableSchema, main: int | None) -> None:
+    """Undoes add_columns when the data commit that was to fill the columns failed.
+
+    Only while `main` is still the snapshot the run started from: once another writer has committed, its
+    data may fill the columns, and empty columns left behind are harmless (they read as NULL).
+    """
+    table = iceberg_table(spark, name)
+    current = table.currentSnapshot()
+    if (current.snapshotId() if current is not None else None) != main:
+        return
+    transaction = table.newTransaction()
     update = transaction.updateSchema()
     for column in columns:
         update.deleteColumn(column.name)
     update.commit()
     transaction.updateProperties().set(COLUMNS, previous.to_json()).commit()
     transaction.commitTransaction()
-
-
-def set_properties(spark, name: str, properties: dict[str, str]) -> None:
-    update = iceberg_table(spark, name).updateProperties()
-    for key, value in properties.items():
-        update.set(key, value)
-    update.commit()
