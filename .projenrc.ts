@@ -126,6 +126,8 @@ const sparkLint = cliTask('spark:lint', 'Lint the Python code (Spark job, its te
 const sparkTest = cliTask('spark:test', 'Run the Spark job tests (pytest, local Spark and Iceberg)',
   'python -m pytest test/spark -q', true);
 sparkTest.prependSpawn(sparkLint);
+cliTask('test:faults', 'Kill the job at every seeded moment of test/spark/test_faults.py, and race two writers (slow)',
+  'python -m pytest test/spark/test_faults.py test/spark/test_two_writers.py -q --faults -rP', true);
 sparkLint.prependSpawn(sparkEnv);
 project.testTask.spawn(sparkTest);
 

@@ -28,7 +28,7 @@ from test_windows import WINDOW, churn
 KINDS = ("bootstrap", "window", "catch-up", "maintenance")
 SEEDS = int(os.environ.get("DYNAMO_ICEBERG_MIRROR_FAULT_SEEDS", "6"))
 DAY = 24 * 3600
-SAMPLE = {"bootstrap": 0, "window": 1, "catch-up": 2, "maintenance": 0}  # seeds the default run keeps
+SAMPLE = {"bootstrap": 0, "window": 3, "catch-up": 1, "maintenance": 0}  # kept by default: kills after a file
 
 
 def cases():
@@ -71,7 +71,8 @@ def prepare(kind: str, spark, tmp_path: Path, rng: random.Random) -> Case:
     target = T0 + count * WINDOW
     if kind == "maintenance":
         scenario.apply(*windows)  # position deletes for compaction to fold in
-        return Case(scenario, ["maintain", "--local", "--warehouse", warehouse, "--table", name], [], target, target, 12)
+        maintain_command = ["maintain", "--local", "--warehouse", warehouse, "--table", name]
+        return Case(scenario, maintain_command, [], target, target, most_files=12)
     return Case(scenario, apply + [str(w) for w in windows], windows, T0, target, most_files=14)
 
 
@@ -87,9 +88,10 @@ def test_a_job_killed_at_any_moment_leaves_an_exact_mirror_that_the_next_run_com
     outcome = run_and_kill(case.arguments, folder, cue)
 
     where = f"{kind} run, seed {seed}, killed {cue}" if outcome.killed else f"{kind} run, seed {seed}, not killed"
-    print(where)  # shown with -rP: which moments a run of the faults task covered
     assert outcome.killed or outcome.returncode == 0, f"{where}: {outcome.stderr[-2000:]}"
     state = load_state(spark, table)
+    found = "no table" if state is None else f"watermark {state.watermark:%H:%M:%S}"
+    print(f"{where}: {found}")  # shown with -rP: the moments and states a run of the faults task covered
     if state is None:
         assert case.before is None, f"{where}: the table is gone"
     else:

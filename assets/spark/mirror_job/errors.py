@@ -15,3 +15,7 @@ class MirrorError(Exception):
         if at < 0:
             return None
         return cls(text[at + len(cls.MARKER) :].splitlines()[0].strip())
+
+
+class ConcurrentWriterError(MirrorError):
+    """Another writer committed to the table while this run worked; this run committed nothing."""

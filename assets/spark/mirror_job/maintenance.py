@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from .errors import ConcurrentWriterError
 from .publish import remove_run_branches
 from .session import CATALOG, qualified
+
+# How Iceberg reports a commit that lost to another writer's (optimistic concurrency).
+_CONFLICT_SIGNS = ("CommitFailedException", "ValidationException", "Cannot commit")
 
 
 def maintain(spark, table: str, retain_days: int = 5, retain_last: int = 1, orphan_days: int = 3) -> dict[str, list]:
@@ -17,10 +21,16 @@ def maintain(spark, table: str, retain_days: int = 5, retain_last: int = 1, orph
     now = datetime.now(timezone.utc)
 
     def call(procedure: str, arguments: str) -> list:
-        return [
-            r.asDict()
-            for r in spark.sql(f"CALL {CATALOG}.system.{procedure}(table => '{table}', {arguments})").collect()
-        ]
+        statement = f"CALL {CATALOG}.system.{procedure}(table => '{table}', {arguments})"
+        try:
+            return [r.asDict() for r in spark.sql(statement).collect()]
+        except Exception as error:
+            if not any(sign in str(error) for sign in _CONFLICT_SIGNS):
+                raise
+            raise ConcurrentWriterError(
+                f"{table}: another writer committed while maintenance ran {procedure}, which committed nothing "
+                "(the steps before it did, each complete in itself): run maintenance again"
+            ) from None
 
     def before(days: int) -> str:
         return (now - timedelta(days=days)).strftime("TIMESTAMP '%Y-%m-%d %H:%M:%S'")

@@ -169,7 +169,7 @@ def _apply_windows(
         changes.createOrReplaceTempView(CHANGES_VIEW)
         branch = create_run_branch(spark, table, state.snapshot_id)
         if new_columns:
-            add_columns(spark, table, new_columns, schema)
+            add_columns(spark, table, new_columns, schema, state.schema)
             added = new_columns
         spark.sql(merge_statement(branch_identifier(table, branch), schema))
         publish_run(spark, table, branch, state.snapshot_id, _window_properties(state, plan))

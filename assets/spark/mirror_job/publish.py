@@ -10,15 +10,12 @@ table the second is refused with nothing committed instead of folding its change
 from __future__ import annotations
 
 import uuid
-from .errors import MirrorError
+
+from .errors import ConcurrentWriterError
 from .table import iceberg_table
 
 RUN_BRANCH_PREFIX = "mirror_run_"
 _ATTEMPTS = 5  # a commit refused only because the metadata moved on (properties, refs) is tried again
-
-
-class ConcurrentWriterError(MirrorError):
-    """Another writer committed to the table while this run worked; this run committed nothing."""
 
 
 def create_run_branch(spark, table: str, main_snapshot: int | None) -> str:
@@ -47,7 +44,7 @@ def publish_run(spark, table: str, branch: str, planned_from: int | None, proper
         _require_main_at(table, base, planned_from)
         head = base.ref(branch)
         if head is None:
-            raise ConcurrentWriterError(f"{table}: this run's branch {branch} was removed while it ran; nothing committed")
+            raise ConcurrentWriterError(f"{table}: this run's branch {branch} was removed; nothing committed")
         metadata = (
             jvm.org.apache.iceberg.TableMetadata.buildFrom(base)
             .setBranchSnapshot(head.snapshotId(), "main")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from .errors import MirrorError
+from .errors import ConcurrentWriterError, MirrorError
 from .manifest import format_time, parse_time
 from .schema import Column, TableSchema
 
@@ -108,20 +108,35 @@ def create_table(
     writer.createOrReplace() if replace else writer.create()
 
 
-def add_columns(spark, name: str, columns: Sequence[Column], schema: TableSchema) -> None:
-    """Adds columns and records their mapping in one metadata commit (before the data that fills them)."""
+def add_columns(spark, name: str, columns: Sequence[Column], schema: TableSchema, previous: TableSchema) -> None:
+    """Adds columns and records their mapping in one metadata commit (before the data that fills them).
+
+    Refused when the columns are no longer `previous`, the ones the run read: another writer got there first.
+    """
     jvm = spark._jvm
     new_fields = TableSchema(schema.key, tuple(columns)).spark_schema()
     iceberg_schema = jvm.org.apache.iceberg.spark.SparkSchemaUtil.convert(
         jvm.org.apache.spark.sql.types.DataType.fromJson(new_fields.json())
     )
-    transaction = iceberg_table(spark, name).newTransaction()
+    table = iceberg_table(spark, name)
+    overtaken = ConcurrentWriterError(
+        f"{name}: another writer changed the table's columns after this run read them; nothing of this run was "
+        "committed: run it again (one writer per table)"
+    )
+    if dict(table.properties()).get(COLUMNS) != previous.to_json():
+        raise overtaken
+    transaction = table.newTransaction()
     update = transaction.updateSchema()
     for column in columns:
         update.addColumn(column.name, iceberg_schema.findField(column.name).type())
     update.commit()
     transaction.updateProperties().set(COLUMNS, schema.to_json()).commit()
-    transaction.commitTransaction()
+    try:
+        transaction.commitTransaction()
+    except Exception as error:  # re-applied on a newer version by Iceberg, the same columns already exist
+        if "already exists" in str(error):
+            raise overtaken from None
+        raise
 
 
 def drop_columns(spark, name: str, columns: Sequence[Column], previous: TableSchema, main: int | None) -> None:
