@@ -30,7 +30,12 @@ export function createClients(settings: ClientSettings = {}): OperatorClients {
     cloudformation: new CloudFormationClient(config),
     emr: new EMRServerlessClient(config),
     glue: new GlueClient(config),
-    // An endpoint given by hand is an emulator or a VPC endpoint: virtual-hosted bucket names need DNS it rarely has.
-    s3: new S3Client({ ...config, forcePathStyle: settings.endpoint !== undefined }),
+    // An endpoint given by hand (here or in the SDK's environment variables) is an emulator or a VPC
+    // endpoint: virtual-hosted bucket names need DNS it rarely has.
+    s3: new S3Client({ ...config, forcePathStyle: customS3Endpoint(settings) }),
   };
+}
+
+function customS3Endpoint(settings: ClientSettings): boolean {
+  return (settings.endpoint ?? process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) !== undefined;
 }

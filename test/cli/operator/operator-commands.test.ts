@@ -2,6 +2,8 @@
  * `status` and `run` end to end against moto over HTTP: real SDK clients, requests checked against
  * AWS's models, executions run by moto's Step Functions interpreter.
  */
+import { spawn } from 'child_process';
+import { join } from 'path';
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { modelCheckedClients, RequestLog } from './model-checked-clients';
@@ -221,5 +223,38 @@ describe('--stack', () => {
     const { code, err } = await cli('status', '--stack', 'Missing');
     expect(code).toBe(1);
     expect(err[0]).toMatch(/^error: \w+: .*Missing/);
+  });
+});
+
+describe('the dynamo-iceberg-mirror binary', () => {
+  /** The CLI's entry point in a process of its own, configured only through the SDK's environment variables. */
+  async function binary(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const { endpoint, region, credentials } = motoClientConfig(moto);
+    const child = spawn(process.execPath, ['-r', 'ts-node/register', join(__dirname, '..', '..', '..', 'src', 'cli', 'main.ts'), ...args], {
+      env: {
+        ...process.env,
+        TS_NODE_PROJECT: join(__dirname, '..', '..', '..', 'tsconfig.dev.json'),
+        TS_NODE_TRANSPILE_ONLY: 'true',
+        AWS_ENDPOINT_URL: endpoint,
+        AWS_REGION: region,
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => stdout += chunk);
+    child.stderr.on('data', (chunk) => stderr += chunk);
+    const code = await new Promise<number>((done) => child.on('close', (status) => done(status ?? -1)));
+    return { code, stdout, stderr };
+  }
+
+  test('status and run: exit statuses and output of the real entry point', async () => {
+    const status = await binary('status', '--state-machine', okMachine, '--json');
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ mirror: `${DATABASE}.${TABLE}`, table: { records: 1234 } });
+    const failed = await binary('run', '--state-machine', failingMachine);
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain("FAILED in state 'Apply exports (Spark)'");
   });
 });
