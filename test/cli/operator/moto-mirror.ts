@@ -47,6 +47,8 @@ export interface MirrorLikeOptions {
   readonly jobRun: JobRunIds;
   /** The Spark state fails (as a failed job run does, after its retry) instead of answering. */
   readonly sparkFails?: boolean;
+  /** Seconds the export waits before the Spark state, so that a run is seen running. */
+  readonly exportWaitSeconds?: number;
 }
 
 /**
@@ -93,8 +95,11 @@ export function mirrorLikeDefinition(options: MirrorLikeOptions): object {
               Parameters: { TableArn: options.sourceTableArn, S3Bucket: BUCKET, S3Prefix: 'exports', ExportFormat: 'DYNAMODB_JSON' },
               ResultSelector: { 'arn.$': '$.ExportDescription.ExportArn' },
               ResultPath: '$.export.started',
-              Next: 'Apply exports (Spark)',
+              Next: options.exportWaitSeconds ? 'Full export: wait' : 'Apply exports (Spark)',
             },
+            ...(options.exportWaitSeconds
+              ? { 'Full export: wait': { Type: 'Wait', Seconds: options.exportWaitSeconds, Next: 'Apply exports (Spark)' } }
+              : {}),
             'Apply exports (Spark)': spark,
             'Mirrored': { Type: 'Succeed' },
           },

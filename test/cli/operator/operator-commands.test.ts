@@ -78,6 +78,17 @@ describe('run', () => {
     expect(requests.calls).toContain('stepfunctions StartExecution');
   });
 
+  test('a run that takes a while: each state once, in order, over several looks at the execution', async () => {
+    const slowMachine = await createStateMachine(moto, 'orders-mirror-slow', mirrorLikeDefinition({ sourceTableArn, jobRun, exportWaitSeconds: 2 }));
+    const before = requests.calls.filter((c) => c === 'stepfunctions DescribeExecution').length;
+    const { code, out } = await cli('run', '--state-machine', slowMachine);
+    expect(code).toBe(0);
+    expect(requests.calls.filter((c) => c === 'stepfunctions DescribeExecution').length - before).toBeGreaterThan(3);
+    const states = out.filter((l) => /^ {2}\d{4}-/.test(l)).map((l) => l.slice(24));
+    expect(states).toEqual(['Which run?', 'Mirror run', 'Run', 'Plan', 'What does the plan say?', 'Full export: start',
+      'Full export: wait', 'Apply exports (Spark)', 'Mirrored', 'Release the run lease', 'Done']);
+  });
+
   test('--mode maintain starts a maintenance run (input {"mode":"MAINTAIN"})', async () => {
     const { code, out } = await cli('run', '--state-machine', okMachine, '--mode', 'maintain');
     expect(code).toBe(0);
