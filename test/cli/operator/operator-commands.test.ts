@@ -44,7 +44,7 @@ afterAll(async () => {
 
 afterEach(() => {
   // Every request any test made is one AWS would accept.
-  expect(requests.problems).toEqual([]);
+  expect(requests.problems.splice(0)).toEqual([]);
 });
 
 async function cli(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
