@@ -22,8 +22,8 @@ function allStates(definition: any): any[] {
  */
 export function glueNamesOf(definition: any): { glueDatabase: string; glueTable: string } | undefined {
   for (const state of allStates(definition)) {
-    const payload = state.Parameters?.Payload ?? state.Parameters;
-    const config = payload?.config;
+    // The plan task calls the function directly (payloadResponseOnly): its parameters are the payload.
+    const config = state.Parameters?.config;
     if (typeof config?.glueDatabase === 'string' && typeof config?.glueTable === 'string') {
       return { glueDatabase: config.glueDatabase, glueTable: config.glueTable };
     }

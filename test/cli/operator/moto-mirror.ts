@@ -78,6 +78,7 @@ export function mirrorLikeDefinition(options: MirrorLikeOptions): object {
           States: {
             'Plan': {
               Type: 'Pass',
+              // The plan task's parameters: the function's payload itself (the task calls it directly).
               Parameters: { 'mode.$': '$.mode', 'config': { glueDatabase: DATABASE, glueTable: TABLE, leaseTable: 'lease' } },
               ResultPath: '$.plan',
               Next: 'What does the plan say?',
