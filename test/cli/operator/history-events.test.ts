@@ -105,7 +105,7 @@ describe('what the history names', () => {
       entered('Task', 'Maintain table (Spark)'), submitted('j3'),
     );
     expect(lastJobRun(events)).toEqual({ applicationId: '00fabc', jobRunId: 'j3' });
-    expect(lastJobRun(events.slice(0, 2))).toEqual({ applicationId: '00fabc', jobRunId: 'j1' });
+    expect(lastJobRun(events.slice(1, 2))).toEqual({ applicationId: '00fabc', jobRunId: 'j1' });
     expect(lastJobRun(history(entered('Task', 'Plan')))).toBeUndefined();
   });
 

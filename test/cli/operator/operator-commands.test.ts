@@ -246,7 +246,8 @@ describe('the dynamo-iceberg-mirror binary', () => {
         ...process.env,
         TS_NODE_PROJECT: join(__dirname, '..', '..', '..', 'tsconfig.dev.json'),
         TS_NODE_TRANSPILE_ONLY: 'true',
-        AWS_ENDPOINT_URL: endpoint,
+        // A host name, not an IP address: for an IP address the SDK itself already addresses S3 by path.
+        AWS_ENDPOINT_URL: endpoint.replace('127.0.0.1', 'localhost'),
         AWS_REGION: region,
         AWS_ACCESS_KEY_ID: credentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
