@@ -75,12 +75,18 @@ const project = new awscdk.AwsCdkConstructLibrary({
     projectService: false,
   },
   lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X },
-  devDeps: [
-    'cdk-nag@^3.0.2',
-    '@aws-sdk/client-dynamodb@^3',
+  // The operator commands (src/cli/operator) talk to a deployed mirror. jsii takes no runtime
+  // dependency that is not a jsii module unless it is bundled into the package.
+  bundledDeps: [
+    '@aws-sdk/client-cloudformation@^3',
+    '@aws-sdk/client-emr-serverless@^3',
     '@aws-sdk/client-glue@^3',
     '@aws-sdk/client-s3@^3',
     '@aws-sdk/client-sfn@^3',
+  ],
+  devDeps: [
+    'cdk-nag@^3.0.2',
+    '@aws-sdk/client-dynamodb@^3',
     '@types/aws-lambda@^8',
     'aws-local-stepfunctions@3.0.0',
   ],

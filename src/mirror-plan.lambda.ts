@@ -6,10 +6,9 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { FRESHNESS_DIMENSION, FRESHNESS_METRIC_NAME, FRESHNESS_NAMESPACE } from './monitoring/freshness';
 import { parseTime, Plan, PlanConfig, PlanFacts, planRun, RunMode } from './workflow/plan';
 import { claimRunLease } from './workflow/run-lease';
+import { TABLE_ARN_PROPERTY, WATERMARK_PROPERTY } from './workflow/table-properties';
 
-/** Table properties the Spark job records in the Iceberg table. */
-export const WATERMARK_PROPERTY = 'dynamo-iceberg-mirror.watermark';
-export const TABLE_ARN_PROPERTY = 'dynamo-iceberg-mirror.table-arn';
+export { TABLE_ARN_PROPERTY, WATERMARK_PROPERTY };
 
 
 /** The state machine's payload. */

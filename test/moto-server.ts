@@ -37,7 +37,11 @@ export async function startMoto(): Promise<MotoServer> {
     throw new Error(`${binary} is missing: run 'npx projen spark:env' first`);
   }
   const port = await freePort();
-  const child: ChildProcess = spawn(binary, ['-H', '127.0.0.1', '-p', `${port}`], { stdio: 'ignore' });
+  // MOTO_PORT: where moto's own Step Functions interpreter sends the `aws-sdk:*` calls of Task states.
+  const child: ChildProcess = spawn(binary, ['-H', '127.0.0.1', '-p', `${port}`], {
+    stdio: 'ignore',
+    env: { ...process.env, MOTO_PORT: `${port}` },
+  });
   const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {

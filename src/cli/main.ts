@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { operatorMain, OPERATOR_USAGE } from './operator/operator-main';
 import { ensurePythonEnv, runPython } from './python-env';
 
 const USAGE = `Usage:
@@ -10,10 +11,12 @@ const USAGE = `Usage:
   dynamo-iceberg-mirror python ARGS...    run the environment's python (development)
 
 EXPORT_DIR is the folder of one export (holding manifest-summary.json) inside a folder that stands for
-the S3 bucket. The warehouse is a plain Iceberg warehouse folder (Hadoop catalog layout).`;
+the S3 bucket. The warehouse is a plain Iceberg warehouse folder (Hadoop catalog layout).
 
-/** Runs a command line; returns the exit status. */
-export function main(argv: string[]): number {
+${OPERATOR_USAGE}`;
+
+/** Runs a command line; returns the exit status (a promise for the commands that talk to AWS). */
+export function main(argv: string[]): number | Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'local': {
@@ -30,6 +33,9 @@ export function main(argv: string[]): number {
       return 0;
     case 'python':
       return runPython(ensurePythonEnv(true), rest);
+    case 'status':
+    case 'run':
+      return operatorMain(command, rest);
     case undefined:
     case '--help':
     case '-h':
@@ -46,10 +52,10 @@ function usage(problem: string): number {
 }
 
 if (require.main === module) {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (error) {
+  Promise.resolve().then(() => main(process.argv.slice(2))).then((status) => {
+    process.exitCode = status;
+  }, (error) => {
     console.error(`error: ${(error as Error).message}`);
     process.exitCode = 1;
-  }
+  });
 }
