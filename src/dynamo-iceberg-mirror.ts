@@ -2,6 +2,7 @@ import { Annotations, Aspects, Duration, RemovalPolicy, Size, Stack, Token, Vali
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as emrs from 'aws-cdk-lib/aws-emrserverless';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -14,6 +15,7 @@ import { ColumnType } from './column-type';
 import { applicationCapacity } from './engine/capacity';
 import { SparkEngine } from './engine/spark-engine';
 import { MirrorMonitoring } from './monitoring/mirror-monitoring';
+import { runFailedEventPattern } from './monitoring/run-events';
 import { WildcardAcknowledger } from './private/wildcard-acknowledger';
 import { MirrorStorage } from './storage/mirror-storage';
 import { MirrorWorkflow } from './workflow/mirror-workflow';
@@ -276,16 +278,26 @@ export class DynamoIcebergMirror extends Construct {
   /** The role the Spark job runs as. */
   public readonly jobRole: iam.IRole;
 
-  /** Seconds between the Iceberg table's watermark and the start of each run (maximum per period). */
+  /**
+   * Seconds between the Iceberg table's watermark and the start of each run (maximum per period).
+   * `metricFreshnessLag()` gives the same metric with other options.
+   */
   public readonly freshnessMetric: cloudwatch.IMetric;
 
-  /** Fires when the mirror is further behind than `freshnessThreshold`; add actions with `addAlarmAction`. */
+  /**
+   * Fires when the mirror is further behind than `freshnessThreshold` (on `metricFreshnessLag()`);
+   * add actions with `addAlarmAction`.
+   */
   public readonly freshnessAlarm: cloudwatch.Alarm;
 
-  /** Fires when a run fails, times out or is aborted; add actions with `addAlarmAction`. */
+  /**
+   * Fires when a run fails, times out or is aborted (on `metricFailedRuns()`, at least one in an
+   * hour); add actions with `addAlarmAction`.
+   */
   public readonly failureAlarm: cloudwatch.Alarm;
 
   private readonly storage: MirrorStorage;
+  private readonly monitoring: MirrorMonitoring;
 
   constructor(scope: Construct, id: string, props: DynamoIcebergMirrorProps) {
     super(scope, id);
@@ -410,7 +422,7 @@ export class DynamoIcebergMirror extends Construct {
       }),
     });
 
-    const monitoring = new MirrorMonitoring(this, 'Monitoring', {
+    this.monitoring = new MirrorMonitoring(this, 'Monitoring', {
       stateMachine: workflow.stateMachine,
       mirrorName: `${this.storage.databaseName}.${tableName}`,
       scheduleInterval,
@@ -430,9 +442,48 @@ export class DynamoIcebergMirror extends Construct {
     this.stateMachine = workflow.stateMachine;
     this.application = engine.application;
     this.jobRole = engine.jobRole;
-    this.freshnessMetric = monitoring.freshnessMetric;
-    this.freshnessAlarm = monitoring.freshnessAlarm;
-    this.failureAlarm = monitoring.failureAlarm;
+    this.freshnessMetric = this.monitoring.freshnessMetric;
+    this.freshnessAlarm = this.monitoring.freshnessAlarm;
+    this.failureAlarm = this.monitoring.failureAlarm;
+  }
+
+  /**
+   * How far the Iceberg table is behind its DynamoDB table: seconds between the table's watermark
+   * and the start of each run, written by the mirror's plan function (namespace
+   * `DynamoIcebergMirror`, metric `FreshnessLagSeconds`, dimension `Mirror` = `database.table`).
+   * The freshness alarm watches this metric.
+   *
+   * @default - maximum over one schedule interval (5 minutes to 1 day)
+   */
+  public metricFreshnessLag(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.monitoring.metricFreshnessLag(props);
+  }
+
+  /**
+   * Runs that ended without committing: the failed, timed-out and aborted executions of the mirror's
+   * state machine, summed (Step Functions publishes them as three metrics in `AWS/States`, hence a
+   * math expression). The failure alarm watches this expression. A failed run leaves the watermark
+   * unchanged, so the next run retries its windows.
+   *
+   * @default - sum over one hour
+   */
+  public metricFailedRuns(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    return this.monitoring.metricFailedRuns(props);
+  }
+
+  /**
+   * An EventBridge rule that matches each run of the mirror that ends failed, timed out or aborted
+   * (Step Functions' "Step Functions Execution Status Change" events of the mirror's state machine):
+   * the runs the failure alarm counts, one event per run, with the execution ARN in its detail.
+   *
+   * @param id the construct id of the rule, in the scope of this mirror
+   * @param options the rule's target, name and description; an `eventPattern` given here is merged into the rule's
+   */
+  public onRunFailed(id: string, options: events.OnEventOptions = {}): events.Rule {
+    const rule = new events.Rule(this, id, options);
+    rule.addEventPattern(runFailedEventPattern(this.stateMachine));
+    rule.addTarget(options.target);
+    return rule;
   }
 
   /**

@@ -510,6 +510,13 @@ describe('cdk-nag AwsSolutions', () => {
     expect(nagErrors(stack)).toEqual([]);
   });
 
+  test('GIVEN the run-failed rule THEN no unacknowledged error', () => {
+    const stack = newStack();
+    new DynamoIcebergMirror(stack, 'OrdersMirror', { table: ordersTable(stack) }).onRunFailed('RunFailed');
+    Template.fromStack(stack).resourceCountIs('AWS::Events::Rule', 1);
+    expect(nagErrors(stack)).toEqual([]);
+  });
+
   test('GIVEN a wildcard nobody explained THEN it is still reported', () => {
     const { stack, mirror } = mirrorStack();
     mirror.jobRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['arn:aws:s3:::other/*'] }));
