@@ -490,6 +490,11 @@ export class DynamoIcebergMirror extends Construct {
    * Lets a principal query the Iceberg table (for example with Athena): read the warehouse
    * objects, the Glue database and table, and decrypt with the KMS key. Athena's own permissions and
    * its query result location are not included.
+   *
+   * The statements go to the principal's policy: S3 object-level actions (on the warehouse prefix)
+   * and bucket-level ones (on the bucket) in separate statements, Glue and KMS in their own.
+   *
+   * @returns one grant that combines them all, for example to make a resource depend on every statement
    */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
     return this.storage.grantReadTable(grantee);
