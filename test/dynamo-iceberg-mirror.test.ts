@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -439,8 +441,18 @@ describe('validation', () => {
   test('ColumnType.decimal rejects a bad scale', () => {
     expect(() => ColumnType.decimal(39)).toThrow('ColumnType.decimal(scale): scale must be an integer from 0 to 38, got 39');
     expect(ColumnType.decimal(0).typeName).toBe('decimal(38,0)');
-    expect([ColumnType.LONG, ColumnType.DOUBLE, ColumnType.STRING, ColumnType.JSON].map((t) => t.typeName))
+    expect([ColumnType.LONG, ColumnType.DOUBLE, ColumnType.NUMBER_AS_TEXT, ColumnType.JSON].map((t) => t.typeName))
       .toEqual(['long', 'double', 'string', 'json']);
+  });
+
+  test('ColumnType.STRING, the deprecated name of NUMBER_AS_TEXT, is the same type and is marked deprecated in every language', () => {
+    expect(ColumnType.STRING).toBe(ColumnType.NUMBER_AS_TEXT);
+    // jsii-pacmak turns the manifest's `deprecated` into Python's and Java's deprecation markers.
+    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '.jsii'), 'utf8'));
+    const columnType = Object.values<any>(manifest.types).find((t) => t.name === 'ColumnType');
+    const docsOf = (name: string) => columnType.properties.find((p: any) => p.name === name).docs;
+    expect(docsOf('STRING').deprecated).toMatch(/^use `NUMBER_AS_TEXT`/);
+    expect(docsOf('NUMBER_AS_TEXT').deprecated).toBeUndefined();
   });
 
   test('the default table name is the construct id in snake case', () => {

@@ -59,7 +59,8 @@ def orders_stack(app: App) -> Stack:
             "quantity": ColumnType.LONG,
             "weight": ColumnType.DOUBLE,
             "price": ColumnType.decimal(2),
-            "reference": ColumnType.STRING,
+            "reference": ColumnType.NUMBER_AS_TEXT,
+            "legacy_reference": ColumnType.STRING,  # deprecated name of NUMBER_AS_TEXT, still accepted
             "details": ColumnType.JSON,
         },
         partition_buckets=16,

@@ -69,7 +69,8 @@ public final class MirrorApp {
                         "quantity", ColumnType.LONG,
                         "weight", ColumnType.DOUBLE,
                         "price", ColumnType.decimal(2),
-                        "reference", ColumnType.STRING,
+                        "reference", ColumnType.NUMBER_AS_TEXT,
+                        "legacyReference", ColumnType.STRING, // deprecated name of NUMBER_AS_TEXT, still accepted
                         "details", ColumnType.JSON))
                 .partitionBuckets(16)
                 .maintenanceSchedule(ScheduleExpression.cron(CronOptionsWithTimezone.builder()
