@@ -59,7 +59,10 @@ class PythonAppTest(unittest.TestCase):
         t = self.orders
         alerts = {"Ref": Match.string_like_regexp("^Alerts")}
         alarms = t.find_resources("AWS::CloudWatch::Alarm")
-        self.assertEqual([a["Properties"]["AlarmActions"] for a in alarms.values()], [[alerts], [alerts]])
+        actions = [a["Properties"]["AlarmActions"] for a in alarms.values()]
+        self.assertEqual(len(actions), 2)
+        for refs in actions:
+            self.assertEqual([r["Ref"][: len("Alerts")] for r in refs], ["Alerts"], refs)
         t.has_resource_properties("AWS::Events::Rule", {
             "EventPattern": Match.object_like({
                 "source": ["aws.states"],
