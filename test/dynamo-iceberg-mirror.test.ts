@@ -325,24 +325,24 @@ describe('key schema', () => {
     const stack = newStack();
     const table = dynamodb.Table.fromTableName(stack, 'T', 'legacy');
     expect(() => new DynamoIcebergMirror(stack, 'M', { table, partitionKeyName: 'a:b' }))
-      .toThrow("partitionKeyName must be a non-empty attribute name without ',' or ':' (the Spark job's --key syntax), got 'a:b'");
+      .toThrow(new Error("TestStack/M: partitionKeyName must be a non-empty attribute name without ',' or ':' (the Spark job's --key syntax), got 'a:b'"));
     expect(() => new DynamoIcebergMirror(stack, 'N', { table, partitionKeyName: 'pk', sortKeyName: 'x,y' }))
-      .toThrow(/sortKeyName must be .* got 'x,y'/);
+      .toThrow(/^TestStack\/N: sortKeyName must be .* got 'x,y'$/);
   });
 
   test('GIVEN an imported table without keys THEN an error names partitionKeyName', () => {
     const stack = newStack();
     const table = dynamodb.Table.fromTableName(stack, 'T', 'legacy');
-    expect(() => new DynamoIcebergMirror(stack, 'M', { table })).toThrow(/partitionKeyName is required/);
+    expect(() => new DynamoIcebergMirror(stack, 'M', { table })).toThrow(/^TestStack\/M: partitionKeyName is required/);
   });
 
   test('GIVEN keys that differ from the table THEN an error names the prop and both values', () => {
     const stack = newStack();
     const table = ordersTable(stack);
     expect(() => new DynamoIcebergMirror(stack, 'M', { table, partitionKeyName: 'id' }))
-      .toThrow("partitionKeyName 'id' differs from the table's partition key 'pk'");
+      .toThrow(new Error("TestStack/M: partitionKeyName 'id' differs from the table's partition key 'pk'"));
     expect(() => new DynamoIcebergMirror(stack, 'N', { table, sortKeyName: 'x' }))
-      .toThrow("sortKeyName 'x' differs from the table's sort key 'sk'");
+      .toThrow(new Error("TestStack/N: sortKeyName 'x' differs from the table's sort key 'sk'"));
   });
 });
 
@@ -403,9 +403,10 @@ describe('validation', () => {
     [{ partitionBuckets: 0 }, /partitionBuckets must be an integer from 1 to 1024, got 0/],
     [{ partitionBuckets: 2048 }, /partitionBuckets must be an integer from 1 to 1024, got 2048/],
     [{ freshnessThreshold: Duration.seconds(30) }, /freshnessThreshold must be at least 1 minute, got 30 seconds/],
-  ])('GIVEN %j THEN %s', (props, error) => {
+  ])('GIVEN %j THEN %s, after the construct\'s path', (props, error) => {
     const stack = newStack();
-    expect(() => new DynamoIcebergMirror(stack, 'M', { table: ordersTable(stack), ...props })).toThrow(error);
+    expect(() => new DynamoIcebergMirror(stack, 'M', { table: ordersTable(stack), ...props }))
+      .toThrow(new RegExp(`^TestStack/M: ${error.source.replace(/^\^/, '')}`));
   });
 
   test('GIVEN the smallest capacity one Spark job needs, in any unit THEN it is the application maximum', () => {
@@ -417,7 +418,7 @@ describe('validation', () => {
     const stack = newStack();
     const database = glue.Database.fromDatabaseArn(stack, 'Db', 'arn:aws:glue:eu-north-1:123456789012:database/analytics');
     expect(() => new DynamoIcebergMirror(stack, 'M', { table: ordersTable(stack), database, databaseName: 'x' }))
-      .toThrow('databaseName names the database the construct creates; it cannot be combined with database');
+      .toThrow(new Error('TestStack/M: databaseName names the database the construct creates; it cannot be combined with database'));
   });
 
   test('GIVEN a freshness threshold within one interval THEN a warning', () => {
