@@ -160,7 +160,7 @@ export class DynamoIcebergMirror extends Construct {
    * `DynamoIcebergMirror`, metric `FreshnessLagSeconds`, dimension `Mirror` = `database.table`).
    * The freshness alarm watches this metric.
    *
-   * @default - maximum over one schedule interval (5 minutes to 1 day)
+   * @param props changes to the metric; without them, the maximum over one schedule interval (5 minutes to 1 day)
    */
   public metricFreshnessLag(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.monitoring.metricFreshnessLag(props);
@@ -172,7 +172,7 @@ export class DynamoIcebergMirror extends Construct {
    * math expression). The failure alarm watches this expression. A failed run leaves the watermark
    * unchanged, so the next run retries its windows.
    *
-   * @default - sum over one hour
+   * @param props changes to the expression (its period applies to the three metrics); without them, the sum over one hour
    */
   public metricFailedRuns(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
     return this.monitoring.metricFailedRuns(props);
