@@ -1,2 +1,3 @@
 export * from './column-type';
 export * from './dynamo-iceberg-mirror';
+export * from './dynamo-iceberg-mirror-props';

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -323,24 +325,24 @@ describe('key schema', () => {
     const stack = newStack();
     const table = dynamodb.Table.fromTableName(stack, 'T', 'legacy');
     expect(() => new DynamoIcebergMirror(stack, 'M', { table, partitionKeyName: 'a:b' }))
-      .toThrow("partitionKeyName must be a non-empty attribute name without ',' or ':' (the Spark job's --key syntax), got 'a:b'");
+      .toThrow(new Error("TestStack/M: partitionKeyName must be a non-empty attribute name without ',' or ':' (the Spark job's --key syntax), got 'a:b'"));
     expect(() => new DynamoIcebergMirror(stack, 'N', { table, partitionKeyName: 'pk', sortKeyName: 'x,y' }))
-      .toThrow(/sortKeyName must be .* got 'x,y'/);
+      .toThrow(/^TestStack\/N: sortKeyName must be .* got 'x,y'$/);
   });
 
   test('GIVEN an imported table without keys THEN an error names partitionKeyName', () => {
     const stack = newStack();
     const table = dynamodb.Table.fromTableName(stack, 'T', 'legacy');
-    expect(() => new DynamoIcebergMirror(stack, 'M', { table })).toThrow(/partitionKeyName is required/);
+    expect(() => new DynamoIcebergMirror(stack, 'M', { table })).toThrow(/^TestStack\/M: partitionKeyName is required/);
   });
 
   test('GIVEN keys that differ from the table THEN an error names the prop and both values', () => {
     const stack = newStack();
     const table = ordersTable(stack);
     expect(() => new DynamoIcebergMirror(stack, 'M', { table, partitionKeyName: 'id' }))
-      .toThrow("partitionKeyName 'id' differs from the table's partition key 'pk'");
+      .toThrow(new Error("TestStack/M: partitionKeyName 'id' differs from the table's partition key 'pk'"));
     expect(() => new DynamoIcebergMirror(stack, 'N', { table, sortKeyName: 'x' }))
-      .toThrow("sortKeyName 'x' differs from the table's sort key 'sk'");
+      .toThrow(new Error("TestStack/N: sortKeyName 'x' differs from the table's sort key 'sk'"));
   });
 });
 
@@ -401,9 +403,10 @@ describe('validation', () => {
     [{ partitionBuckets: 0 }, /partitionBuckets must be an integer from 1 to 1024, got 0/],
     [{ partitionBuckets: 2048 }, /partitionBuckets must be an integer from 1 to 1024, got 2048/],
     [{ freshnessThreshold: Duration.seconds(30) }, /freshnessThreshold must be at least 1 minute, got 30 seconds/],
-  ])('GIVEN %j THEN %s', (props, error) => {
+  ])('GIVEN %j THEN %s, after the construct\'s path', (props, error) => {
     const stack = newStack();
-    expect(() => new DynamoIcebergMirror(stack, 'M', { table: ordersTable(stack), ...props })).toThrow(error);
+    expect(() => new DynamoIcebergMirror(stack, 'M', { table: ordersTable(stack), ...props }))
+      .toThrow(new RegExp(`^TestStack/M: ${error.source.replace(/^\^/, '')}`));
   });
 
   test('GIVEN the smallest capacity one Spark job needs, in any unit THEN it is the application maximum', () => {
@@ -415,7 +418,7 @@ describe('validation', () => {
     const stack = newStack();
     const database = glue.Database.fromDatabaseArn(stack, 'Db', 'arn:aws:glue:eu-north-1:123456789012:database/analytics');
     expect(() => new DynamoIcebergMirror(stack, 'M', { table: ordersTable(stack), database, databaseName: 'x' }))
-      .toThrow('databaseName names the database the construct creates; it cannot be combined with database');
+      .toThrow(new Error('TestStack/M: databaseName names the database the construct creates; it cannot be combined with database'));
   });
 
   test('GIVEN a freshness threshold within one interval THEN a warning', () => {
@@ -439,8 +442,18 @@ describe('validation', () => {
   test('ColumnType.decimal rejects a bad scale', () => {
     expect(() => ColumnType.decimal(39)).toThrow('ColumnType.decimal(scale): scale must be an integer from 0 to 38, got 39');
     expect(ColumnType.decimal(0).typeName).toBe('decimal(38,0)');
-    expect([ColumnType.LONG, ColumnType.DOUBLE, ColumnType.STRING, ColumnType.JSON].map((t) => t.typeName))
+    expect([ColumnType.LONG, ColumnType.DOUBLE, ColumnType.NUMBER_AS_TEXT, ColumnType.JSON].map((t) => t.typeName))
       .toEqual(['long', 'double', 'string', 'json']);
+  });
+
+  test('ColumnType.STRING, the deprecated name of NUMBER_AS_TEXT, is the same type and is marked deprecated in every language', () => {
+    expect(ColumnType.STRING).toBe(ColumnType.NUMBER_AS_TEXT);
+    // jsii-pacmak turns the manifest's `deprecated` into Python's and Java's deprecation markers.
+    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '.jsii'), 'utf8'));
+    const columnType = Object.values<any>(manifest.types).find((t) => t.name === 'ColumnType');
+    const docsOf = (name: string) => columnType.properties.find((p: any) => p.name === name).docs;
+    expect(docsOf('STRING').deprecated).toMatch(/^use `NUMBER_AS_TEXT`/);
+    expect(docsOf('NUMBER_AS_TEXT').deprecated).toBeUndefined();
   });
 
   test('the default table name is the construct id in snake case', () => {
@@ -507,6 +520,13 @@ describe('cdk-nag AwsSolutions', () => {
       bucket: s3.Bucket.fromBucketName(stack, 'Lake', 'my-lake'),
       database: glue.Database.fromDatabaseArn(stack, 'Db', 'arn:aws:glue:eu-north-1:123456789012:database/analytics'),
     });
+    expect(nagErrors(stack)).toEqual([]);
+  });
+
+  test('GIVEN the run-failed rule THEN no unacknowledged error', () => {
+    const stack = newStack();
+    new DynamoIcebergMirror(stack, 'OrdersMirror', { table: ordersTable(stack) }).onRunFailed('RunFailed');
+    Template.fromStack(stack).resourceCountIs('AWS::Events::Rule', 1);
     expect(nagErrors(stack)).toEqual([]);
   });
 

@@ -33,7 +33,7 @@ export function everyProp(stack: Stack): Partial<DynamoIcebergMirrorProps> {
     releaseLabel: 'emr-7.13.0',
     maxVcpu: 32,
     maxMemory: Size.gibibytes(128),
-    columnTypes: { price: ColumnType.decimal(2), note: ColumnType.STRING, payload: ColumnType.JSON },
+    columnTypes: { price: ColumnType.decimal(2), note: ColumnType.NUMBER_AS_TEXT, payload: ColumnType.JSON },
     partitionBuckets: 16,
     maintenanceSchedule: scheduler.ScheduleExpression.cron({ hour: '3', minute: '0' }),
     rebootstrapPolicy: RebootstrapPolicy.ALARM_AND_WAIT,

@@ -4,7 +4,6 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { FRESHNESS_DIMENSION, FRESHNESS_METRIC_NAME, FRESHNESS_NAMESPACE } from './freshness';
 
-
 /** Settings of the monitoring part. */
 export interface MirrorMonitoringProps {
   readonly stateMachine: sfn.IStateMachine;
@@ -14,14 +13,19 @@ export interface MirrorMonitoringProps {
   readonly freshnessThreshold: Duration;
 }
 
+/** The period of the failure alarm: runs that failed in the last hour. */
+const FAILED_RUNS_PERIOD = Duration.hours(1);
+
 /** The freshness metric and the two alarms: failed runs and freshness lag. */
 export class MirrorMonitoring extends Construct {
-  public readonly freshnessMetric: cloudwatch.IMetric;
+  public readonly freshnessMetric: cloudwatch.Metric;
   public readonly freshnessAlarm: cloudwatch.Alarm;
   public readonly failureAlarm: cloudwatch.Alarm;
+  private readonly stateMachine: sfn.IStateMachine;
 
   constructor(scope: Construct, id: string, props: MirrorMonitoringProps) {
     super(scope, id);
+    this.stateMachine = props.stateMachine;
     // One data point per run: a period of one schedule interval (5 minutes to 1 day).
     const periodSeconds = Math.min(Math.max(props.scheduleInterval.toSeconds(), 300), 86400);
     this.freshnessMetric = new cloudwatch.Metric({
@@ -40,23 +44,40 @@ export class MirrorMonitoring extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    const period = Duration.hours(1);
     this.failureAlarm = new cloudwatch.Alarm(this, 'FailureAlarm', {
       alarmDescription: `A run of the Iceberg mirror ${props.mirrorName} failed or timed out; the next run resumes from the unchanged watermark.`,
-      metric: new cloudwatch.MathExpression({
-        expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
-        usingMetrics: {
-          failed: props.stateMachine.metricFailed({ period, statistic: cloudwatch.Stats.SUM }),
-          timedOut: props.stateMachine.metricTimedOut({ period, statistic: cloudwatch.Stats.SUM }),
-          aborted: props.stateMachine.metricAborted({ period, statistic: cloudwatch.Stats.SUM }),
-        },
-        period,
-        label: 'Failed, timed-out and aborted runs',
-      }),
+      metric: this.metricFailedRuns(),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  /** The freshness metric, with the caller's changes (statistic, period...). */
+  public metricFreshnessLag(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.freshnessMetric.with(props ?? {});
+  }
+
+  /**
+   * Failed, timed-out and aborted executions of the state machine, summed: the three ways a run ends
+   * without committing. Step Functions publishes them as three metrics, hence an expression.
+   */
+  public metricFailedRuns(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    // The expression's period applies to the metrics it uses.
+    const sum = { statistic: cloudwatch.Stats.SUM };
+    return new cloudwatch.MathExpression({
+      expression: 'FILL(failed, 0) + FILL(timedOut, 0) + FILL(aborted, 0)',
+      usingMetrics: {
+        failed: this.stateMachine.metricFailed(sum),
+        timedOut: this.stateMachine.metricTimedOut(sum),
+        aborted: this.stateMachine.metricAborted(sum),
+      },
+      period: props?.period ?? FAILED_RUNS_PERIOD,
+      label: props?.label ?? 'Failed, timed-out and aborted runs',
+      color: props?.color,
+      searchAccount: props?.searchAccount,
+      searchRegion: props?.searchRegion,
     });
   }
 }

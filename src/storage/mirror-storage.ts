@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { narrowAutoDeletePermissions } from './auto-delete-permissions';
+import { BUCKET_LOCATION_ACTIONS, CATALOG_READ_ACTIONS, WAREHOUSE_LIST_ACTIONS, WAREHOUSE_OBJECT_READ_ACTIONS } from './table-read-actions';
 
 /** Settings of the storage part of the mirror. */
 export interface MirrorStorageProps {
@@ -124,29 +125,32 @@ export class MirrorStorage extends Construct {
     ];
   }
 
-  /** Read access to the Iceberg table: objects under the warehouse prefix, Glue metadata, the key. */
+  /**
+   * Read access to the Iceberg table: objects under the warehouse prefix, Glue metadata, the key.
+   * One combined grant of every statement added, so that callers can depend on all of them.
+   */
   public grantReadTable(grantee: iam.IGrantable): iam.Grant {
     const grants = [
       iam.Grant.addToPrincipal({
         grantee,
-        actions: ['s3:GetObject'],
+        actions: WAREHOUSE_OBJECT_READ_ACTIONS,
         resourceArns: [this.objectsArn(this.warehousePrefix)],
       }),
       // s3:prefix exists on list requests only: GetBucketLocation under that condition is never allowed.
       iam.Grant.addToPrincipal({
         grantee,
-        actions: ['s3:GetBucketLocation'],
+        actions: BUCKET_LOCATION_ACTIONS,
         resourceArns: [this.bucket.bucketArn],
       }),
       iam.Grant.addToPrincipal({
         grantee,
-        actions: ['s3:ListBucket'],
+        actions: WAREHOUSE_LIST_ACTIONS,
         resourceArns: [this.bucket.bucketArn],
         conditions: { StringLike: { 's3:prefix': [`${this.warehousePrefix}/*`, this.warehousePrefix] } },
       }),
       iam.Grant.addToPrincipal({
         grantee,
-        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartitions'],
+        actions: CATALOG_READ_ACTIONS,
         resourceArns: this.glueArns({ includeWorkTables: false }),
       }),
       ...(this.encryptionKey ? [this.encryptionKey.grantDecrypt(grantee)] : []),

@@ -8,12 +8,16 @@ manifest appears here.
 import os
 
 from aws_cdk import App, Duration, RemovalPolicy, Size, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events_targets as events_targets
 from aws_cdk import aws_glue as glue
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_sns as sns
 from dynamo_iceberg_mirror import (
     ColumnType,
     DynamoIcebergMirror,
@@ -55,7 +59,8 @@ def orders_stack(app: App) -> Stack:
             "quantity": ColumnType.LONG,
             "weight": ColumnType.DOUBLE,
             "price": ColumnType.decimal(2),
-            "reference": ColumnType.STRING,
+            "reference": ColumnType.NUMBER_AS_TEXT,
+            "legacy_reference": ColumnType.STRING,  # deprecated name of NUMBER_AS_TEXT, still accepted
             "details": ColumnType.JSON,
         },
         partition_buckets=16,
@@ -81,6 +86,23 @@ def orders_stack(app: App) -> Stack:
     assert mirror.freshness_alarm.alarm_arn
     assert mirror.failure_alarm.alarm_arn
     assert ColumnType.decimal(2).type_name == "decimal(38,2)"
+
+    # Alarm actions, the run-failed event and the metrics, as an operator wires them.
+    alerts = sns.Topic(stack, "Alerts")
+    mirror.freshness_alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts))
+    mirror.failure_alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts))
+    mirror.on_run_failed("RunFailed", target=events_targets.SnsTopic(alerts))
+    cloudwatch.Dashboard(
+        stack,
+        "MirrorDashboard",
+        widgets=[[
+            cloudwatch.GraphWidget(
+                title="Orders mirror",
+                left=[mirror.metric_freshness_lag(period=Duration.hours(1))],
+                right=[mirror.metric_failed_runs(period=Duration.days(1))],
+            )
+        ]],
+    )
     return stack
 
 

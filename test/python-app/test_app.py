@@ -55,6 +55,25 @@ class PythonAppTest(unittest.TestCase):
             ]},
         })
 
+    def test_alarm_actions_event_rule_and_metrics(self):
+        t = self.orders
+        alerts = {"Ref": Match.string_like_regexp("^Alerts")}
+        alarms = t.find_resources("AWS::CloudWatch::Alarm")
+        actions = [a["Properties"]["AlarmActions"] for a in alarms.values()]
+        self.assertEqual(len(actions), 2)
+        for refs in actions:
+            self.assertEqual([r["Ref"][: len("Alerts")] for r in refs], ["Alerts"], refs)
+        t.has_resource_properties("AWS::Events::Rule", {
+            "EventPattern": Match.object_like({
+                "source": ["aws.states"],
+                "detail": Match.object_like({"status": ["FAILED", "TIMED_OUT", "ABORTED"]}),
+            }),
+            "Targets": [Match.object_like({"Arn": alerts})],
+        })
+        dashboard = json.dumps(t.find_resources("AWS::CloudWatch::Dashboard"))
+        for expected in ["FreshnessLagSeconds", "ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"]:
+            self.assertTrue(expected in dashboard, f"{expected} not in the dashboard")
+
     def test_props_reach_the_job_arguments(self):
         text = json.dumps(self.orders.to_json())
         for expected in ["--partition-buckets", "decimal(38,2)", "orders_db.orders", "customerId:S,orderId:N"]:

@@ -4,6 +4,7 @@ import io.github.dynamoicebergmirror.ColumnType;
 import io.github.dynamoicebergmirror.DynamoIcebergMirror;
 import io.github.dynamoicebergmirror.ExportViewType;
 import io.github.dynamoicebergmirror.RebootstrapPolicy;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
@@ -11,11 +12,19 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Size;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.cloudwatch.Dashboard;
+import software.amazon.awscdk.services.cloudwatch.GraphWidget;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.MathExpressionOptions;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.dynamodb.Attribute;
 import software.amazon.awscdk.services.dynamodb.AttributeType;
 import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
 import software.amazon.awscdk.services.dynamodb.Table;
 import software.amazon.awscdk.services.dynamodb.TableV2;
+import software.amazon.awscdk.services.events.OnEventOptions;
+import software.amazon.awscdk.services.events.targets.SnsTopic;
 import software.amazon.awscdk.services.glue.Database;
 import software.amazon.awscdk.services.iam.AccountRootPrincipal;
 import software.amazon.awscdk.services.iam.Role;
@@ -23,6 +32,7 @@ import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.scheduler.CronOptionsWithTimezone;
 import software.amazon.awscdk.services.scheduler.ScheduleExpression;
+import software.amazon.awscdk.services.sns.Topic;
 
 /**
  * A Java CDK app that uses every public type and prop of dynamo-iceberg-mirror: it does not compile
@@ -59,7 +69,8 @@ public final class MirrorApp {
                         "quantity", ColumnType.LONG,
                         "weight", ColumnType.DOUBLE,
                         "price", ColumnType.decimal(2),
-                        "reference", ColumnType.STRING,
+                        "reference", ColumnType.NUMBER_AS_TEXT,
+                        "legacyReference", ColumnType.STRING, // deprecated name of NUMBER_AS_TEXT, still accepted
                         "details", ColumnType.JSON))
                 .partitionBuckets(16)
                 .maintenanceSchedule(ScheduleExpression.cron(CronOptionsWithTimezone.builder()
@@ -71,6 +82,18 @@ public final class MirrorApp {
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
         mirror.grantRead(Role.Builder.create(stack, "Analyst").assumedBy(new AccountRootPrincipal()).build());
+
+        // Alarm actions, the run-failed event and the metrics, as an operator wires them.
+        Topic alerts = new Topic(stack, "Alerts");
+        mirror.getFreshnessAlarm().addAlarmAction(new SnsAction(alerts));
+        mirror.getFailureAlarm().addAlarmAction(new SnsAction(alerts));
+        mirror.onRunFailed("RunFailed", OnEventOptions.builder().target(new SnsTopic(alerts)).build());
+        Dashboard dashboard = new Dashboard(stack, "MirrorDashboard");
+        dashboard.addWidgets(GraphWidget.Builder.create()
+                .title("Orders mirror")
+                .left(List.<IMetric>of(mirror.metricFreshnessLag(MetricOptions.builder().period(Duration.hours(1)).build())))
+                .right(List.<IMetric>of(mirror.metricFailedRuns(MathExpressionOptions.builder().period(Duration.days(1)).build())))
+                .build());
         return mirror;
     }
 

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
 /** Synthesizes the Java app with the built jar and checks the cloud assembly. */
@@ -52,6 +53,26 @@ class MirrorAppTest {
         orders.hasResourceProperties("AWS::Scheduler::Schedule", Map.of("ScheduleExpression", "cron(0 3 * * ? *)"));
         imported.resourceCountIs("AWS::S3::Bucket", 1);
         imported.hasResourceProperties("AWS::Glue::Database", Map.of("DatabaseInput", Map.of("Name", "analytics")));
+    }
+
+    @Test
+    void alarmActionsEventRuleAndMetrics() {
+        Map<String, Object> alerts = Map.of("Ref", Match.stringLikeRegexp("^Alerts"));
+        Map<String, Map<String, Object>> alarms = orders.findResources("AWS::CloudWatch::Alarm");
+        assertEquals(2, alarms.size());
+        for (Map<String, Object> alarm : alarms.values()) {
+            String actions = String.valueOf(((Map<?, ?>) alarm.get("Properties")).get("AlarmActions"));
+            assertTrue(actions.contains("Alerts"), actions);
+        }
+        orders.hasResourceProperties("AWS::Events::Rule", Map.of(
+                "EventPattern", Match.objectLike(Map.of(
+                        "source", List.of("aws.states"),
+                        "detail", Match.objectLike(Map.of("status", List.of("FAILED", "TIMED_OUT", "ABORTED"))))),
+                "Targets", List.of(Match.objectLike(Map.of("Arn", alerts)))));
+        String dashboard = orders.findResources("AWS::CloudWatch::Dashboard").toString();
+        for (String expected : List.of("FreshnessLagSeconds", "ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted")) {
+            assertTrue(dashboard.contains(expected), expected);
+        }
     }
 
     @Test
