@@ -16,7 +16,13 @@ from mirror_job.verify import verify
 from test_windows import churn, keys_of, populated, seeded
 
 WINDOW = 15 * MINUTE
-LAMP = {"pk": {"S": "lamp"}, "sk": {"N": "7"}, "price": {"N": "9.95"}, "label": {"S": "desk lamp"}}
+LAMP = {
+    "pk": {"S": "lamp"},
+    "sk": {"N": "7"},
+    "price": {"N": "9.95"},
+    "label": {"S": "desk lamp"},
+    "colors": {"SS": ["red", "green", "blue"]},
+}
 LAMP_KEY = {"pk": "lamp", "sk": "7"}
 ALL = 1000  # a sample large enough to hold every key of a kind
 
@@ -147,6 +153,18 @@ def test_values_kept_in_unmapped_compare_equal_to_themselves(spark, tmp_path):
     scenario.apply(scenario.window(T0, T0 + WINDOW))
     (row,) = spark.table(scenario.table).where("pk = 'lamp'").select("_unmapped").collect()
     assert row[0]["price"] == '{"S":"ask in store"}'
+
+    export = fresh_full(scenario, T0 + WINDOW)
+    assert counts(verify(spark, scenario.table, str(export))) == (0, 0, 0)
+
+    spark.sql(f"""UPDATE {scenario.table} SET _unmapped = map('price', '{{"S":"ask us"}}') WHERE pk = 'lamp'""")
+    report = verify(spark, scenario.table, str(export))
+    assert counts(report) == (0, 0, 1) and report["sample"]["different"] == [LAMP_KEY]
+
+
+def test_a_set_stored_in_another_order_is_the_same_set(spark, tmp_path):
+    scenario = mirror_with_a_window(spark, tmp_path, seed=12)
+    spark.sql(f"UPDATE {scenario.table} SET colors = reverse(colors) WHERE pk = 'lamp'")
 
     assert counts(verify(spark, scenario.table, str(fresh_full(scenario, T0 + WINDOW)))) == (0, 0, 0)
 
