@@ -13,6 +13,7 @@ from mirror_job.convert import canonical_number
 from mirror_job.decode import parse_number
 from mirror_job.errors import MirrorError
 from mirror_job.verify import verify
+from support.export_edits import data_lines, non_empty_entry, replace_lines
 from test_windows import churn, keys_of, populated, seeded
 
 WINDOW = 15 * MINUTE
@@ -102,6 +103,17 @@ def test_an_incremental_export_is_refused(spark, tmp_path):
 
     with pytest.raises(MirrorError, match="is not a full export"):
         verify(spark, scenario.table, str(scenario.window(T0, T0 + WINDOW)))
+
+
+def test_an_export_holding_a_key_twice_is_refused(spark, tmp_path):
+    scenario = mirror_with_a_window(spark, tmp_path, seed=13)
+    export = fresh_full(scenario, T0 + WINDOW)
+    entry = non_empty_entry(export)
+    lines = data_lines(scenario.bucket, entry)
+    replace_lines(scenario.bucket, export, entry["dataFileS3Key"], lines + lines[:1])
+
+    with pytest.raises(MirrorError, match="holds 1 key.s. more than once"):
+        verify(spark, scenario.table, str(export))
 
 
 def test_a_key_deleted_from_the_table_is_missing(spark, tmp_path):
