@@ -76,6 +76,8 @@ def _run(args: argparse.Namespace) -> int:
     key, key_types = _key(args.key) if args.command == "apply" else ([], {})
     column_types = _column_types(args.column_types) if args.command == "apply" else {}
     table = _table(args.table) if args.command in ("apply", "maintain", "verify") else ""
+    if args.command == "verify" and not 0 <= args.sample <= 1000:
+        raise MirrorError(f"--sample {args.sample}: expected 0 to 1000")
     spark = local_session() if args.local else _running_session()
     configure_catalog(spark, args.catalog, to_uri(args.warehouse), properties)
     if args.command == "apply":
@@ -106,8 +108,6 @@ def _verify(spark, table: str, args: argparse.Namespace) -> int:
     from .storage import Storage
     from .verify import verify
 
-    if not 0 <= args.sample <= 1000:
-        raise MirrorError(f"--sample {args.sample}: expected 0 to 1000")
     report = {"table": args.table, **verify(spark, table, args.export, args.sample)}
     text = json.dumps(report, ensure_ascii=False)
     if args.report:
