@@ -6,12 +6,16 @@ const USAGE = `Usage:
   dynamo-iceberg-mirror local apply --warehouse DIR --table DB.TABLE --key PK[,SK] [--allow-gap]
                                     [--column-types JSON] EXPORT_DIR...
   dynamo-iceberg-mirror local query --warehouse DIR --sql "SELECT ..."
+  dynamo-iceberg-mirror local verify --warehouse DIR --table DB.TABLE [--sample N] [--report FILE]
+                                     FULL_EXPORT_DIR
   dynamo-iceberg-mirror demo [--dir DIR]  the whole story on this machine (default DIR: demo-warehouse)
   dynamo-iceberg-mirror env [--dev]       set up the Python environment now
   dynamo-iceberg-mirror python ARGS...    run the environment's python (development)
 
 EXPORT_DIR is the folder of one export (holding manifest-summary.json) inside a folder that stands for
 the S3 bucket. The warehouse is a plain Iceberg warehouse folder (Hadoop catalog layout).
+verify compares the table, at the snapshot whose watermark is the full export's time, with the export:
+exit status 0 when equal, 1 when different, 2 when refused; the last line is the JSON report.
 
 ${OPERATOR_USAGE}`;
 
@@ -21,7 +25,7 @@ export function main(argv: string[]): number | Promise<number> {
   switch (command) {
     case 'local': {
       const [sub, ...args] = rest;
-      if (sub !== 'apply' && sub !== 'query') {
+      if (sub !== 'apply' && sub !== 'query' && sub !== 'verify') {
         return usage(`unknown local command ${sub ?? '(none)'}`);
       }
       return runPython(ensurePythonEnv(false), ['-m', 'mirror_job', sub, '--local', '--catalog', 'hadoop', ...args]);

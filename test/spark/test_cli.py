@@ -1,4 +1,4 @@
-"""The packaged command line, run as a user runs it: `dynamo-iceberg-mirror local apply|query`."""
+"""The packaged command line, run as a user runs it: `dynamo-iceberg-mirror local apply|query|verify`."""
 
 from __future__ import annotations
 
@@ -73,3 +73,29 @@ def _metadata_files(location: str):
     from pathlib import Path
 
     return (Path(location.removeprefix("file:")) / "metadata").glob("v*.metadata.json")
+
+
+def test_local_verify_exit_status_is_0_equal_1_different_2_refused(spark, tmp_path):
+    scenario = Scenario(spark, tmp_path)
+    scenario.source.put({"pk": {"S": "a"}, "sk": {"N": "1"}, "price": {"N": "9.95"}}, T0 - MINUTE)
+    scenario.source.put({"pk": {"S": "b"}, "sk": {"N": "2"}, "price": {"N": "1.50"}}, T0 - MINUTE)
+    full = scenario.full(T0)
+    later = scenario.writer.full_export(scenario.source, T0 + MINUTE)
+    warehouse, report = tmp_path / "warehouse", tmp_path / "reports" / "verify.json"
+    target = ["--warehouse", str(warehouse), "--table", "shop.orders"]
+    assert cli("local", "apply", *target, "--key", "pk,sk", str(full)).returncode == 0
+
+    equal = cli("local", "verify", *target, str(full))
+    cli("local", "query", "--warehouse", str(warehouse), "--sql", "DELETE FROM shop.orders WHERE pk = 'b'")
+    different = cli("local", "verify", *target, "--report", str(report), str(full))
+    refused = cli("local", "verify", *target, str(later))
+
+    assert equal.returncode == 0, equal.stderr[-3000:]
+    last = json.loads(equal.stdout.splitlines()[-1])
+    assert (last["missing"], last["extra"], last["different"]) == (0, 0, 0)
+    assert different.returncode == 1, different.stderr[-3000:]
+    last = json.loads(different.stdout.splitlines()[-1])
+    assert (last["missing"], last["extra"], last["different"]) == (1, 0, 0)
+    assert last["sample"]["missing"] == [{"pk": "b", "sk": "2"}]
+    assert json.loads(report.read_text()) == last
+    assert refused.returncode == 2 and "no snapshot has the watermark 2026-01-14T10:19:50.622Z" in refused.stderr

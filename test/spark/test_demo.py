@@ -64,8 +64,8 @@ def test_the_demo_prints_what_its_warehouse_holds(tmp_path: Path):
     # THEN it succeeds and names the warehouse it leaves, inside the folder it was given
     assert run.returncode == 0, run.stderr[-3000:]
     lines = run.stdout.splitlines()
-    steps = [line[:5] for line in lines if re.match(r"\[\d/6\]", line)]
-    assert steps == [f"[{n}/6]" for n in range(1, 7)], "every step is announced, in order"
+    steps = [line[:5] for line in lines if re.match(r"\[\d/7\]", line)]
+    assert steps == [f"[{n}/7]" for n in range(1, 8)], "every step is announced, in order"
     warehouse = Path(re.search(r"plain Iceberg warehouse \(Hadoop layout\): (\S+)", run.stdout).group(1))
     assert warehouse == tmp_path / "demo" / "warehouse"
     metadata = (warehouse / "demo" / "products" / "metadata").glob("v*.metadata.json")
@@ -97,3 +97,8 @@ def test_the_demo_prints_what_its_warehouse_holds(tmp_path: Path):
     assert total["deleted"] == len(before.keys() - after.keys())
     assert total["updated"] == sum(1 for k in after.keys() & before.keys() if after[k] != before[k])
     assert applied[-1]["watermark"] == table.properties["dynamo-iceberg-mirror.watermark"]
+
+    # THEN it ends by verifying its mirror against a fresh full export at that watermark: equal
+    proof = re.search(r"(\d+) missing, (\d+) extra, (\d+) different: (\d+) items at watermark (\S+) ", run.stdout)
+    assert proof is not None and proof.groups()[:3] == ("0", "0", "0")
+    assert int(proof[4]) == printed_rows and proof[5] == applied[-1]["watermark"]

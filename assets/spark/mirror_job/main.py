@@ -47,6 +47,15 @@ def parser() -> argparse.ArgumentParser:
     catalog_arguments(query)
     query.add_argument("--sql", required=True)
 
+    verify = commands.add_parser(
+        "verify", help="compare the table with a full export taken at one of its watermarks (exit 1 if different)"
+    )
+    catalog_arguments(verify)
+    verify.add_argument("--table", required=True, help="DATABASE.TABLE")
+    verify.add_argument("--sample", type=int, default=10, help="keys reported of each kind (default 10)")
+    verify.add_argument("--report", help="also write the JSON report to this URI (s3://... or a path)")
+    verify.add_argument("export", help="the full export's folder (holding manifest-summary.json)")
+
     maintain = commands.add_parser("maintain", help="compact, expire snapshots, remove orphan files")
     catalog_arguments(maintain)
     maintain.add_argument("--table", required=True)
@@ -66,7 +75,9 @@ def _run(args: argparse.Namespace) -> int:
     properties = dict(_key_value(p) for p in args.catalog_property)
     key, key_types = _key(args.key) if args.command == "apply" else ([], {})
     column_types = _column_types(args.column_types) if args.command == "apply" else {}
-    table = _table(args.table) if args.command in ("apply", "maintain") else ""
+    table = _table(args.table) if args.command in ("apply", "maintain", "verify") else ""
+    if args.command == "verify" and not 0 <= args.sample <= 1000:
+        raise MirrorError(f"--sample {args.sample}: expected 0 to 1000")
     spark = local_session() if args.local else _running_session()
     configure_catalog(spark, args.catalog, to_uri(args.warehouse), properties)
     if args.command == "apply":
@@ -83,11 +94,26 @@ def _run(args: argparse.Namespace) -> int:
         spark.catalog.setCurrentCatalog(CATALOG)
         for row in spark.sql(args.sql).toLocalIterator():
             print(json.dumps(row.asDict(recursive=True), default=_json_value, ensure_ascii=False), flush=True)
+    elif args.command == "verify":
+        return _verify(spark, table, args)
     else:
         from .maintenance import maintain
 
         print(json.dumps(maintain(spark, args.table), default=_json_value))
     return 0
+
+
+def _verify(spark, table: str, args: argparse.Namespace) -> int:
+    """Exit 0 when equal, 1 when different; the last stdout line is the JSON report."""
+    from .storage import Storage
+    from .verify import verify
+
+    report = {"table": args.table, **verify(spark, table, args.export, args.sample)}
+    text = json.dumps(report, ensure_ascii=False)
+    if args.report:
+        Storage(spark).write_bytes(to_uri(args.report), (text + "\n").encode("utf-8"))
+    print(text, flush=True)
+    return 0 if report["missing"] == report["extra"] == report["different"] == 0 else 1
 
 
 def _running_session():

@@ -1,4 +1,5 @@
-"""Reads small objects (manifests) through Hadoop's file systems, so s3:// on EMR and file:// locally share one path."""
+"""Reads and writes small objects (manifests, reports) through Hadoop's file systems, so s3:// on EMR
+and file:// locally share one path."""
 
 from __future__ import annotations
 
@@ -29,5 +30,13 @@ class Storage:
         stream = path.getFileSystem(self._conf).open(path)
         try:
             return bytes(self._jvm.org.apache.commons.io.IOUtils.toByteArray(stream))
+        finally:
+            stream.close()
+
+    def write_bytes(self, uri: str, content: bytes) -> None:
+        path = self._path(uri)
+        stream = path.getFileSystem(self._conf).create(path, True)  # overwrite
+        try:
+            stream.write(bytearray(content))
         finally:
             stream.close()
