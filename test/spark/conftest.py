@@ -27,6 +27,7 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "faults: a fault-injection case beyond the default seeded sample")
+    config.addinivalue_line("markers", "planted_faults: the test leaves its mirror different on purpose")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -37,3 +38,25 @@ def pytest_collection_modifyitems(config, items):
     if len(kept) < len(items):
         config.hook.pytest_deselected(items=[item for item in items if item not in kept])
         items[:] = kept
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = (yield).get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture(autouse=True)
+def verified_at_the_end(request):
+    """After a test that passed, the job's `verify` must find the last mirror it checked equal to a fresh full
+    export at that watermark: the mirror's own proof agrees with the oracle on every mirror the tests build."""
+    import harness
+
+    harness.checked.clear()
+    yield
+    passed = getattr(request.node, "report_call", None) is not None and request.node.report_call.passed
+    if passed and harness.checked and request.node.get_closest_marker("planted_faults") is None:
+        scenario, watermark = harness.checked[-1]
+        report = scenario.verify(watermark)
+        assert (report["missing"], report["extra"], report["different"]) == (0, 0, 0), report
+    harness.checked.clear()

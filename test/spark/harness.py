@@ -9,11 +9,15 @@ from pathlib import Path
 from dynamo_local.exports import ExportWriter
 from dynamo_local.simulated_table import SimulatedTable
 from mirror_job.merge import ExportResult, apply_exports
+from mirror_job.verify import verify
 from support.compare import Mirror, assert_mirror_matches, assert_write_ts, read_mirror
 
 TABLE_ARN = "arn:aws:dynamodb:eu-north-1:123456789123:table/orders"
 T0 = 1_768_385_930_622_000  # 2026-01-14T10:18:50.622Z, micros
 MINUTE = 60_000_000
+
+# The scenarios the running test has checked against the oracle, with the watermark each was checked at.
+checked: list[tuple[Scenario, int]] = []
 
 
 class Scenario:
@@ -52,7 +56,12 @@ class Scenario:
         assert mirror.watermark_micros == watermark_micros
         assert_mirror_matches(mirror.items, self.source.state_at(watermark_micros), mirror.double_attributes())
         assert_write_ts(mirror.meta, self.source, self.full_export_micros, watermark_micros)
+        checked.append((self, watermark_micros))
         return mirror
+
+    def verify(self, watermark_micros: int) -> dict:
+        """The job's own `verify` against a fresh full export at the watermark (time travel to its snapshot)."""
+        return verify(self.spark, self.table, str(self.writer.full_export(self.source, watermark_micros, 2)))
 
     def snapshot(self) -> tuple:
         """What a failed run must leave untouched: the current snapshot and the mirror's properties."""

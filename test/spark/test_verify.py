@@ -16,6 +16,8 @@ from mirror_job.verify import verify
 from support.export_edits import data_lines, non_empty_entry, replace_lines
 from test_windows import churn, keys_of, populated, seeded
 
+pytestmark = pytest.mark.planted_faults  # its mirrors differ from their exports on purpose
+
 WINDOW = 15 * MINUTE
 LAMP = {
     "pk": {"S": "lamp"},
