@@ -132,6 +132,8 @@ const sparkLint = cliTask('spark:lint', 'Lint the Python code (Spark job, its te
 const sparkTest = cliTask('spark:test', 'Run the Spark job tests (pytest, local Spark and Iceberg)',
   'python -m pytest test/spark -q', true);
 sparkTest.prependSpawn(sparkLint);
+cliTask('test:unit', 'Run the Python unit tier (no Spark: seconds); `spark:test -m spark` or `-m e2e` run the others',
+  'python -m pytest test/spark -m unit -q', true);
 cliTask('test:faults', 'Kill the job at every seeded moment of test/spark/test_faults.py, and race two writers (slow)',
   'python -m pytest test/spark/test_faults.py test/spark/test_two_writers.py -q --faults -rP', true);
 sparkLint.prependSpawn(sparkEnv);

@@ -28,10 +28,26 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     config.addinivalue_line("markers", "faults: a fault-injection case beyond the default seeded sample")
     config.addinivalue_line("markers", "planted_faults: the test leaves its mirror different on purpose")
+    for tier, meaning in TIERS.items():
+        config.addinivalue_line("markers", f"{tier}: {meaning}")
+
+
+# Every test gets one tier, so that `-m unit` runs in seconds; the full suite runs all three.
+TIERS = {
+    "unit": "no Spark: pure functions of the job and the test support (seconds)",
+    "spark": "drives exports through the job on the shared local Spark session",
+    "e2e": "whole processes: the demo, or the synthesized state machine against the AWS emulator",
+}
+E2E_MODULES = {"test_demo", "test_pipeline_end_to_end"}
 
 
 def pytest_collection_modifyitems(config, items):
-    """Fault-injection cases beyond the sample run only with --faults (`npx projen test:faults`)."""
+    """Marks each test's tier; fault-injection cases beyond the sample run only with --faults."""
+    for item in items:
+        if item.module.__name__ in E2E_MODULES:
+            item.add_marker(pytest.mark.e2e)
+        else:
+            item.add_marker(pytest.mark.spark if "spark" in item.fixturenames else pytest.mark.unit)
     if config.getoption("--faults"):
         return
     kept = [item for item in items if item.get_closest_marker("faults") is None]
