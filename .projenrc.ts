@@ -117,18 +117,22 @@ for (const pattern of ['/.cache/', '/.ci/', '__pycache__/', '*.pyc', '/demo-ware
 
 // The Python side: one environment for the Spark job, its tests and the local CLI, which every
 // task below runs (the CLI installs the environment on first use).
+const LOCAL_CLI = 'ts-node --project tsconfig.dev.json src/cli/main.ts';
 function cliTask(name: string, description: string, cliArguments: string, receiveArgs = false) {
   return project.addTask(name, {
     description,
     env: { DYNAMO_ICEBERG_MIRROR_HOME: LOCAL_CACHE },
-    exec: `ts-node --project tsconfig.dev.json src/cli/main.ts ${cliArguments}`,
+    exec: `${LOCAL_CLI} ${cliArguments}`,
     receiveArgs: receiveArgs || undefined,
   });
 }
 const sparkEnv = cliTask('spark:env',
   'Create the Python environment (PySpark, test tools) and fetch the Iceberg runtime jar', 'env --dev');
-const sparkLint = cliTask('spark:lint', 'Lint the Python code (Spark job, its tests, the benchmark, the IAM lint) with ruff',
+const sparkLint = cliTask('spark:lint', 'Lint the Python code (Spark job, its tests, the benchmark, the IAM lint) with ruff; type-check the job with mypy',
   'python -m ruff check assets/spark assets/local test/spark test/bench test/contract');
+sparkLint.exec(`${LOCAL_CLI} python -m mypy --check-untyped-defs assets/spark/mirror_job assets/local/dynamo_local`, {
+  name: 'type-check the Spark job and the local stand-in with mypy',
+});
 const sparkTest = cliTask('spark:test', 'Run the Spark job tests (pytest, local Spark and Iceberg)',
   'python -m pytest test/spark -q', true);
 sparkTest.prependSpawn(sparkLint);

@@ -139,6 +139,7 @@ class SimulatedTable:
             if old is None and new is None:
                 continue  # created and deleted inside the window
             image = new if new is not None else old
+            assert image is not None  # not both None: skipped above
             out.append(
                 Change(
                     keys=self.keys_part(image), new_image=new, old_image=old, write_ts_micros=in_window[-1].ts_micros

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 from decimal import Decimal
-from typing import Callable
+from typing import Any, Callable
 
 from .decode import EXACT, number_shape, parse_number, plain_json, tag_of
 from .inference import DECIMAL_PRECISION
@@ -18,7 +18,8 @@ class NoFit(Exception):
     """The value is valid DynamoDB JSON but not of the column's type."""
 
 
-RawConverter = Callable[[str, object], object]  # (tag, raw JSON value) -> column value
+Json = Any  # a raw JSON value as json.loads returns it, checked by each converter
+RawConverter = Callable[[str, Json], object]  # (tag, raw JSON value) -> column value
 
 
 def value_converter(ltype: dict) -> Callable[[dict], object]:
@@ -43,8 +44,8 @@ def _raw_converter(ltype: dict) -> RawConverter:
     return _SIMPLE[kind]
 
 
-def _only(tag: str, convert: Callable[[object], object]) -> RawConverter:
-    def converter(actual: str, raw: object) -> object:
+def _only(tag: str, convert: Callable[[Json], object]) -> RawConverter:
+    def converter(actual: str, raw: Json) -> object:
         if actual != tag:
             raise NoFit
         return convert(raw)
@@ -52,7 +53,7 @@ def _only(tag: str, convert: Callable[[object], object]) -> RawConverter:
     return converter
 
 
-def _long(raw: object) -> int:
+def _long(raw: Json) -> int:
     number = parse_number(raw)
     if not number_shape(number)[0]:
         raise NoFit
@@ -62,7 +63,7 @@ def _long(raw: object) -> int:
 def _decimal(scale: int) -> RawConverter:
     quantum = Decimal(1).scaleb(-scale)
 
-    def convert(raw: object) -> Decimal:
+    def convert(raw: Json) -> Decimal:
         number = parse_number(raw)
         _, digits_after, digits_before = number_shape(number)
         if digits_after > scale or digits_before > DECIMAL_PRECISION - scale:
@@ -77,7 +78,7 @@ def canonical_number(number: Decimal) -> str:
     return "0" if number == 0 else format(number.normalize(EXACT), "f")
 
 
-def _json(actual: str, raw: object) -> str:
+def _json(actual: str, raw: Json) -> str:
     if actual not in ("L", "M"):
         raise NoFit
     return plain_json({actual: raw})
@@ -100,7 +101,7 @@ def _set(element: dict) -> RawConverter:
     set_tag, element_tag = _SET_TAG.get(element["kind"], ("NS", "N"))
     convert = _raw_converter(element)
 
-    def converter(actual: str, raw: object) -> list:
+    def converter(actual: str, raw: Json) -> list:
         if actual != set_tag:
             raise NoFit
         return [convert(element_tag, e) for e in raw]
@@ -117,8 +118,8 @@ def _struct(fields: list) -> RawConverter:
     index = {field["key"]: position for position, field in enumerate(fields)}
     converters = [value_converter(field["type"]) for field in fields]
 
-    def convert(raw: object) -> tuple:
-        values = [None] * len(fields)
+    def convert(raw: Json) -> tuple:
+        values: list[object] = [None] * len(fields)
         for key, value in raw.items():
             position = index.get(key)
             if position is None:

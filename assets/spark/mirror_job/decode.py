@@ -8,6 +8,7 @@ import re
 import zlib
 from collections.abc import Iterator
 from decimal import Context, Decimal
+from typing import Any
 
 from .errors import MirrorError
 from .manifest import DataFile, md5_base64
@@ -85,7 +86,7 @@ def _incremental_line(record: dict) -> Change:
     return Change(keys=keys, image=image, write_micros=micros)
 
 
-def tag_of(value: object) -> tuple[str, object]:
+def tag_of(value: object) -> tuple[str, Any]:
     """The (type tag, raw JSON value) of one DynamoDB typed value, checked."""
     if not isinstance(value, dict) or len(value) != 1:
         raise ValueError(f"not a DynamoDB typed value: {value!r:.80}")
@@ -119,6 +120,7 @@ def number_shape(number: Decimal) -> tuple[bool, int, int]:
     if number == 0:
         return True, 0, 1
     _, digits, exponent = number.normalize(EXACT).as_tuple()
+    assert isinstance(exponent, int)  # parse_number reads finite numbers only
     scale = max(0, -exponent)
     whole_digits = max(0, len(digits) + exponent)
     is_int64 = scale == 0 and INT64_MIN <= number <= INT64_MAX

@@ -47,8 +47,8 @@ def observe(value: dict, level: int = 0) -> Shape:
         return ("NULL",)
     if tag in ("SS", "BS", "NS"):
         _expect(isinstance(raw, list) and len(raw) > 0, tag, raw)
-        element = {"SS": "S", "BS": "B", "NS": "N"}[tag]
-        shapes = [observe({element: e}, level) for e in raw]
+        element_tag = {"SS": "S", "BS": "B", "NS": "N"}[tag]
+        shapes = [observe({element_tag: e}, level) for e in raw]
         return ("NS", *_merge_all(shapes)[1:]) if tag == "NS" else (tag,)
     if tag == "L":
         _expect(isinstance(raw, list), tag, raw)

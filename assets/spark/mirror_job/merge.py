@@ -125,6 +125,7 @@ def _apply_plan(
         results[-1].new_columns = [c.name for c in new_columns]
         state = load_state(spark, table)
     if plan.windows:
+        assert state is not None  # windows are planned only for a table that exists (or was just bootstrapped)
         added = new_columns if plan.bootstrap is None else []
         results += _apply_windows(spark, table, schema, added, state, plan)
         if plan.bootstrap is None:

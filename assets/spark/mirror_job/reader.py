@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 
-from .decode import read_changes
+from .decode import Change, read_changes
 from .errors import MirrorError
 from .inference import AttributeStats
 from .key_check import check_line_key, duplicate_key_message, key_text
@@ -45,7 +45,7 @@ class RunFiles:
                 return order, data_file
         raise MirrorError(f"{path}: read but listed in no manifest of this run")
 
-    def changes(self, path: str, content: bytes) -> Iterator[tuple[int, Export, DataFile, int, object]]:
+    def changes(self, path: str, content: bytes) -> Iterator[tuple[int, Export, DataFile, int, Change]]:
         order, data_file = self.resolve(path)
         export = self.exports[order]
         for line, change in read_changes(content, data_file, export.incremental):

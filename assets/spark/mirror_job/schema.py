@@ -68,6 +68,7 @@ class TableSchema:
         for attribute in sorted(
             shapes, key=lambda a: (a not in self.key, self.key.index(a) if a in self.key else 0, names[a])
         ):
+            ltype: dict | None
             if attribute in overrides:
                 ltype = _override(overrides[attribute], attribute)
             elif attribute in self.key and shapes[attribute][0] == "N":
