@@ -26,6 +26,17 @@ const LOCAL_CACHE = '.cache/dynamo-iceberg-mirror';
 /** The Maven repository of the Java packaging and the Java app (git-ignored). */
 const MAVEN_REPO = '.cache/maven';
 
+/**
+ * What `npx projen build` needs beyond Node.js on a hosted runner: Python for the Spark job's
+ * environment (spark:env) and Java 17 for Spark, the Maven seed and the Java app.
+ */
+function workflowToolchainSteps() {
+  return [
+    { name: 'Set up Python', uses: 'actions/setup-python@v7', with: { 'python-version': '3.11' } },
+    { name: 'Set up Java', uses: 'actions/setup-java@v6', with: { 'distribution': 'temurin', 'java-version': '17' } },
+  ];
+}
+
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'dynamo-iceberg-mirror',
   description:
@@ -44,10 +55,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
   minNodeVersion: '20.16.0',
   tsconfigDevFile: 'tsconfig.dev.json',
 
-  // CI is .ci/run; no hosted workflows, no release automation here.
-  github: false,
-  release: false,
-  buildWorkflow: false,
+  // Construct Hub shows this; the API is still being shaped (0.x), so it makes no stability promise.
+  stability: 'experimental',
+
+  // Local CI is .ci/run. The hosted workflows (.github/workflows, generated) build pull requests and
+  // release from main: the version comes from conventional commits since the last tag, and the release
+  // task writes the changelog (dist/changelog.md) that becomes the GitHub release's notes.
+  github: true,
+  githubOptions: { mergify: false, pullRequestLintOptions: { semanticTitle: true } },
+  buildWorkflow: true,
+  buildWorkflowOptions: { preBuildSteps: workflowToolchainSteps() },
+  release: true,
+  releaseToNpm: true,
+  releaseWorkflowSetupSteps: workflowToolchainSteps(),
+  workflowNodeVersion: '20.x',
   depsUpgrade: false,
   pullRequestTemplate: false,
 
