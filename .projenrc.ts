@@ -132,22 +132,28 @@ project.eslint?.allowDevDeps('src/workflow/run-lease.ts');
 // eslint types .projenrc.ts through tsconfig.dev.json, whose `**/*.ts` does not match dot-files.
 project.tsconfigDev.addInclude('.projenrc.ts');
 
-for (const pattern of ['/.cache/', '/.ci/', '__pycache__/', '*.pyc', '/demo-warehouse/']) {
+// The npm package holds what users run (lib/, .jsii, the CLI, assets/) and nothing else: no build
+// tools, lint configs, rosetta fixtures, local caches or Python bytecode (test/npm-package.test.ts).
+for (const pattern of [
+  '/.cache/', '/.ci/', '__pycache__/', '*.pyc', '/demo-warehouse/',
+  '/build-tools/', '/rosetta/', '/ruff.toml',
+]) {
   project.addPackageIgnore(pattern);
 }
 
 // The Python side: one environment for the Spark job, its tests and the local CLI, which every
-// task below runs (the CLI installs the environment on first use).
+// task below runs (the CLI installs the environment on first use). The tasks use the development CLI
+// (build-tools/dev-cli.ts): the published one plus `env` with the test tools and `python`.
 function cliTask(name: string, description: string, cliArguments: string, receiveArgs = false) {
   return project.addTask(name, {
     description,
     env: { DYNAMO_ICEBERG_MIRROR_HOME: LOCAL_CACHE },
-    exec: `ts-node --project tsconfig.dev.json src/cli/main.ts ${cliArguments}`,
+    exec: `ts-node --project tsconfig.dev.json build-tools/dev-cli.ts ${cliArguments}`,
     receiveArgs: receiveArgs || undefined,
   });
 }
 const sparkEnv = cliTask('spark:env',
-  'Create the Python environment (PySpark, test tools) and fetch the Iceberg runtime jar', 'env --dev');
+  'Create the Python environment (PySpark, test tools) and fetch the Iceberg runtime jar', 'env');
 const sparkLint = cliTask('spark:lint', 'Lint the Python code (Spark job, its tests, the benchmark, the IAM lint) with ruff',
   'python -m ruff check assets/spark assets/local test/spark test/bench test/contract');
 const sparkTest = cliTask('spark:test', 'Run the Spark job tests (pytest, local Spark and Iceberg)',
