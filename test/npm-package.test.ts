@@ -77,6 +77,12 @@ test('every runtime asset is packed: the Lambda bundle, the Spark job and its re
   expect(assets.filter((path) => !packed.includes(path))).toEqual([]);
 });
 
+test('the demo\'s exporter ships without the test-only writers (ION, lying manifests, decoys)', () => {
+  const exporter = readFileSync(join(REPO, 'assets', 'local', 'dynamo_local', 'exports.py'), 'utf8');
+  expect(packed).toContain('assets/local/dynamo_local/exports.py');
+  expect(exporter.match(/\bdef (corrupt_manifest|decoys|_ion_\w+)\b|\$ion_1_0|output_format/g)).toBeNull();
+});
+
 test('the published CLI has no development commands', () => {
   const result = spawnSync(process.execPath, [join(REPO, 'lib', 'cli', 'main.js'), 'python', '-c', 'pass'], { encoding: 'utf8' });
   expect(result.status).toBe(1);
