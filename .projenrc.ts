@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, ReleasableCommits } from 'projen';
 
 /**
  * One CDK version drives the aws-cdk-lib floor and every CDK dev dependency. It must exist on npm,
@@ -67,6 +67,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   buildWorkflowOptions: { preBuildSteps: workflowToolchainSteps() },
   release: true,
   releaseToNpm: true,
+  // Only feat and fix commits make a release: a chore or docs commit alone publishes nothing.
+  releasableCommits: ReleasableCommits.featuresAndFixes(),
   releaseWorkflowSetupSteps: workflowToolchainSteps(),
   workflowNodeVersion: '20.x',
   depsUpgrade: false,
