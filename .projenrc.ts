@@ -1,4 +1,4 @@
-import { awscdk, javascript } from 'projen';
+import { awscdk, javascript, ReleasableCommits } from 'projen';
 
 /**
  * One CDK version drives the aws-cdk-lib floor and every CDK dev dependency. It must exist on npm,
@@ -26,6 +26,17 @@ const LOCAL_CACHE = '.cache/dynamo-iceberg-mirror';
 /** The Maven repository of the Java packaging and the Java app (git-ignored). */
 const MAVEN_REPO = '.cache/maven';
 
+/**
+ * What `npx projen build` needs beyond Node.js on a hosted runner: Python for the Spark job's
+ * environment (spark:env) and Java 17 for Spark, the Maven seed and the Java app.
+ */
+function workflowToolchainSteps() {
+  return [
+    { name: 'Set up Python', uses: 'actions/setup-python@v7', with: { 'python-version': '3.11' } },
+    { name: 'Set up Java', uses: 'actions/setup-java@v6', with: { 'distribution': 'temurin', 'java-version': '17' } },
+  ];
+}
+
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'dynamo-iceberg-mirror',
   description:
@@ -44,10 +55,22 @@ const project = new awscdk.AwsCdkConstructLibrary({
   minNodeVersion: '20.16.0',
   tsconfigDevFile: 'tsconfig.dev.json',
 
-  // CI is .ci/run; no hosted workflows, no release automation here.
-  github: false,
-  release: false,
-  buildWorkflow: false,
+  // Construct Hub shows this; the API is still being shaped (0.x), so it makes no stability promise.
+  stability: 'experimental',
+
+  // Local CI is .ci/run. The hosted workflows (.github/workflows, generated) build pull requests and
+  // release from main: the version comes from conventional commits since the last tag, and the release
+  // task writes the changelog (dist/changelog.md) that becomes the GitHub release's notes.
+  github: true,
+  githubOptions: { mergify: false, pullRequestLintOptions: { semanticTitle: true } },
+  buildWorkflow: true,
+  buildWorkflowOptions: { preBuildSteps: workflowToolchainSteps() },
+  release: true,
+  releaseToNpm: true,
+  // Only feat and fix commits make a release: a chore or docs commit alone publishes nothing.
+  releasableCommits: ReleasableCommits.featuresAndFixes(),
+  releaseWorkflowSetupSteps: workflowToolchainSteps(),
+  workflowNodeVersion: '20.x',
   depsUpgrade: false,
   pullRequestTemplate: false,
 
@@ -111,13 +134,19 @@ project.eslint?.allowDevDeps('src/workflow/run-lease.ts');
 // eslint types .projenrc.ts through tsconfig.dev.json, whose `**/*.ts` does not match dot-files.
 project.tsconfigDev.addInclude('.projenrc.ts');
 
-for (const pattern of ['/.cache/', '/.ci/', '__pycache__/', '*.pyc', '/demo-warehouse/']) {
+// The npm package holds what users run (lib/, .jsii, the CLI, assets/) and nothing else: no build
+// tools, lint configs, rosetta fixtures, local caches or Python bytecode (test/npm-package.test.ts).
+for (const pattern of [
+  '/.cache/', '/.ci/', '__pycache__/', '*.pyc', '/demo-warehouse/',
+  '/build-tools/', '/rosetta/', '/ruff.toml',
+]) {
   project.addPackageIgnore(pattern);
 }
 
 // The Python side: one environment for the Spark job, its tests and the local CLI, which every
-// task below runs (the CLI installs the environment on first use).
-const LOCAL_CLI = 'ts-node --project tsconfig.dev.json src/cli/main.ts';
+// task below runs (the CLI installs the environment on first use). The tasks use the development CLI
+// (build-tools/dev-cli.ts): the published one plus `env` with the test tools and `python`.
+const LOCAL_CLI = 'ts-node --project tsconfig.dev.json build-tools/dev-cli.ts';
 function cliTask(name: string, description: string, cliArguments: string, receiveArgs = false) {
   return project.addTask(name, {
     description,
@@ -127,7 +156,7 @@ function cliTask(name: string, description: string, cliArguments: string, receiv
   });
 }
 const sparkEnv = cliTask('spark:env',
-  'Create the Python environment (PySpark, test tools) and fetch the Iceberg runtime jar', 'env --dev');
+  'Create the Python environment (PySpark, test tools) and fetch the Iceberg runtime jar', 'env');
 const sparkLint = cliTask('spark:lint', 'Lint the Python code (Spark job, its tests, the benchmark, the IAM lint) with ruff; type-check the job with mypy',
   'python -m ruff check assets/spark assets/local test/spark test/bench test/contract');
 sparkLint.exec(`${LOCAL_CLI} python -m mypy --check-untyped-defs assets/spark/mirror_job assets/local/dynamo_local`, {

@@ -9,8 +9,7 @@ const USAGE = `Usage:
   dynamo-iceberg-mirror local verify --warehouse DIR --table DB.TABLE [--sample N] [--report FILE]
                                      FULL_EXPORT_DIR
   dynamo-iceberg-mirror demo [--dir DIR]  the whole story on this machine (default DIR: demo-warehouse)
-  dynamo-iceberg-mirror env [--dev]       set up the Python environment now
-  dynamo-iceberg-mirror python ARGS...    run the environment's python (development)
+  dynamo-iceberg-mirror env               set up the Python environment now
 
 EXPORT_DIR is the folder of one export (holding manifest-summary.json) inside a folder that stands for
 the S3 bucket. The warehouse is a plain Iceberg warehouse folder (Hadoop catalog layout).
@@ -33,10 +32,8 @@ export function main(argv: string[]): number | Promise<number> {
     case 'demo':
       return runPython(ensurePythonEnv(false), ['-m', 'dynamo_local.demo', ...rest]);
     case 'env':
-      ensurePythonEnv(rest.includes('--dev'));
+      ensurePythonEnv(false);
       return 0;
-    case 'python':
-      return runPython(ensurePythonEnv(true), rest);
     case 'status':
     case 'run':
       return operatorMain(command, rest);

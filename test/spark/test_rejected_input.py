@@ -8,6 +8,7 @@ import json
 import pytest
 from harness import MINUTE, T0, Scenario
 from mirror_job.errors import MirrorError
+from support.bad_exports import corrupt_manifest, rewrite_as_ion
 
 WINDOW = 15 * MINUTE
 
@@ -32,19 +33,20 @@ def refused(scenario, export, match: str) -> None:
 
 
 def test_ion_exports_are_refused(scenario):
-    export = scenario.window(T0, T0 + WINDOW, output_format="ION")
+    export = scenario.window(T0, T0 + WINDOW)
+    rewrite_as_ion(scenario.bucket, export)
     refused(scenario, export, "outputFormat 'ION' is not supported")
 
 
 def test_a_data_file_whose_md5_differs_from_the_manifest_is_refused(scenario):
     export = scenario.window(T0, T0 + WINDOW)
-    key = scenario.writer.corrupt_manifest(export, "md5Checksum")
+    key = corrupt_manifest(export, "md5Checksum")
     refused(scenario, export, f"{key.split('/')[-1]}: MD5 .* does not match")
 
 
 def test_a_data_file_with_another_line_count_than_the_manifest_is_refused(scenario):
     export = scenario.window(T0, T0 + WINDOW)
-    key = scenario.writer.corrupt_manifest(export, "itemCount")
+    key = corrupt_manifest(export, "itemCount")
     with pytest.raises(MirrorError, match="manifest-summary.json: itemCount is 1 but manifest-files.json lists 2"):
         scenario.apply(export)
     _set_summary_item_count(export, 2)  # now only the data file itself disagrees
@@ -53,7 +55,7 @@ def test_a_data_file_with_another_line_count_than_the_manifest_is_refused(scenar
 
 def test_a_manifest_that_does_not_match_its_md5_file_is_refused(scenario):
     export = scenario.window(T0, T0 + WINDOW)
-    scenario.writer.corrupt_manifest(export, "itemCount", refresh_manifest_md5=False)
+    corrupt_manifest(export, "itemCount", refresh_manifest_md5=False)
     refused(scenario, export, "manifest-files.json: MD5 .* does not match")
 
 

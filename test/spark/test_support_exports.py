@@ -20,6 +20,7 @@ from dynamo_local.exports import (
     read_summary,
 )
 from dynamo_local.simulated_table import SimulatedTable
+from support.bad_exports import corrupt_manifest, rewrite_as_ion, write_decoys
 
 T = 1_768_385_930_622_000  # 2026-01-14T10:18:50.622Z
 MS = 1000
@@ -194,7 +195,8 @@ def test_export_ids_are_unique_within_one_millisecond(bucket, table):
 
 def test_ion_output_is_not_json(bucket, table):
     w = ExportWriter(bucket, ARN)
-    d = w.full_export(table, T, output_format="ION")
+    d = w.full_export(table, T)
+    rewrite_as_ion(bucket, d)
     assert read_summary(d)["outputFormat"] == "ION"
     lines = [
         line
@@ -211,7 +213,7 @@ def test_ion_output_is_not_json(bucket, table):
 def test_corrupt_manifest_is_detectable(bucket, table, field):
     w = ExportWriter(bucket, ARN)
     d = w.full_export(table, T)
-    bad_key = w.corrupt_manifest(d, field)
+    bad_key = corrupt_manifest(d, field)
     with pytest.raises(AssertionError):
         check_files(bucket, d)
     e = next(e for e in read_manifest_files(d) if e["dataFileS3Key"] == bad_key)
@@ -223,7 +225,7 @@ def test_corrupt_manifest_is_detectable(bucket, table, field):
 def test_decoys_are_listed_by_no_manifest(bucket, table):
     w = ExportWriter(bucket, ARN)
     d = w.incremental_export(table, T - 20 * MS, T)
-    decoys = w.decoys(3, table)
+    decoys = write_decoys(w, 3, table)
     assert len(decoys) == 3 and all(p.parent == w.shared_data_dir for p in decoys)
     listed = {bucket / e["dataFileS3Key"] for e in read_manifest_files(d)}
     assert not listed & set(decoys)

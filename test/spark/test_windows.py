@@ -8,6 +8,7 @@ import pytest
 from harness import MINUTE, T0, Scenario
 from mirror_job import merge, publish
 from mirror_job.errors import MirrorError
+from support.bad_exports import write_decoys
 from support.items import ItemFactory
 
 WINDOW = 15 * MINUTE
@@ -262,7 +263,7 @@ def test_data_files_of_other_exports_in_the_shared_folder_are_never_read(spark, 
     scenario, factory, live = populated(spark, tmp_path)
     churn(scenario, factory, live, T0, random.Random(10))
     export = scenario.window(T0, T0 + WINDOW)
-    scenario.writer.decoys(3, scenario.source)
+    write_decoys(scenario.writer, 3, scenario.source)
 
     scenario.apply(export)
 

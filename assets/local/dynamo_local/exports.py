@@ -1,6 +1,6 @@
 """Writes DynamoDB point-in-time exports in the exact S3 layout of export-format.md, onto a local
-folder that stands for the bucket. Also writes bad input on purpose (ION, corrupted manifests,
-decoy files) for negative tests, and has small readers used by the support tests.
+folder that stands for the bucket, and has small readers used by the support tests. Bad input on
+purpose (ION, corrupted manifests, decoy files) is test code: test/spark/support/bad_exports.py.
 
 Times are given in microseconds; the manifest fields (exportTime, exportFromTime, ...) have
 millisecond precision, so sub-millisecond parts are TRUNCATED when formatted. Tests should use
@@ -16,7 +16,6 @@ import json
 import random
 import re
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,7 +23,6 @@ from typing import Any, Literal
 
 from .simulated_table import Change, SimulatedTable
 
-OutputFormat = Literal["DYNAMODB_JSON", "ION"]
 View = Literal["NEW_AND_OLD_IMAGES", "NEW_IMAGE"]
 
 _BASE32 = "abcdefghijklmnopqrstuvwxyz234567"  # real data file names use this alphabet
@@ -52,50 +50,6 @@ def md5_b64(data: bytes) -> str:
 
 def _compact(obj: Any) -> str:
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
-
-
-# -- ION rendering (only needs to look like ION so that the job rejects it) ---------------------
-
-
-def _ion_name(name: str) -> str:
-    return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) else "'" + name.replace("'", "\\'") + "'"
-
-
-def _ion_value(typed: dict[str, Any]) -> str:
-    ((tag, v),) = typed.items()
-    if tag == "S":
-        return json.dumps(v, ensure_ascii=False)
-    if tag == "N":
-        return v
-    if tag == "B":
-        return "{{" + v + "}}"
-    if tag == "BOOL":
-        return "true" if v else "false"
-    if tag == "NULL":
-        return "null"
-    if tag == "L":
-        return "[" + ",".join(_ion_value(e) for e in v) + "]"
-    if tag == "M":
-        return _ion_struct(v)
-    if tag == "SS":
-        return "$dynamodb_SS::[" + ",".join(json.dumps(e, ensure_ascii=False) for e in v) + "]"
-    if tag == "NS":
-        return "$dynamodb_NS::[" + ",".join(v) + "]"
-    if tag == "BS":
-        return "$dynamodb_BS::[" + ",".join("{{" + e + "}}" for e in v) + "]"
-    raise ValueError(tag)
-
-
-def _ion_struct(attrs: dict[str, Any]) -> str:
-    return "{" + ",".join(f"{_ion_name(k)}:{_ion_value(v)}" for k, v in attrs.items()) + "}"
-
-
-def _ion_line(record: dict[str, Any]) -> str:
-    # record is {"Item": item} or an incremental record; Metadata's N becomes a plain Ion int.
-    parts = []
-    for top, value in record.items():
-        parts.append(f"{top}:{_ion_struct(value)}")
-    return "$ion_1_0 {" + ",".join(parts) + "}"
 
 
 @dataclass(frozen=True)
@@ -152,7 +106,8 @@ class ExportWriter:
 
     # -- writing --------------------------------------------------------------------------------
 
-    def _write_data_file(self, folder_key: str, lines: list[str]) -> DataFile:
+    def write_data_file(self, folder_key: str, lines: list[str]) -> DataFile:
+        """Writes one gzip data file of `lines` under folder_key, with a fresh name in the real alphabet."""
         while True:
             key = f"{folder_key}/{self._data_name()}"
             if not self.path_of(key).exists():
@@ -213,9 +168,7 @@ class ExportWriter:
             "tableId": self.table_id,
         }
 
-    def _summary_tail(
-        self, export_id: str, item_count: int, billed: int, output_format: OutputFormat
-    ) -> dict[str, Any]:
+    def _summary_tail(self, export_id: str, item_count: int, billed: int) -> dict[str, Any]:
         return {
             "s3Bucket": self.bucket_root.name,
             "s3Prefix": self.prefix,
@@ -224,7 +177,7 @@ class ExportWriter:
             "manifestFilesS3Key": f"{self.base_key}/{export_id}/manifest-files.json",
             "billedSizeBytes": billed,
             "itemCount": item_count,
-            "outputFormat": output_format,
+            "outputFormat": "DYNAMODB_JSON",
         }
 
     def full_export(
@@ -233,7 +186,6 @@ class ExportWriter:
         export_time_micros: int,
         partitions: int = 4,
         *,
-        output_format: OutputFormat = "DYNAMODB_JSON",
         start_time_micros: int | None = None,
     ) -> Path:
         """Full export of the table as of export_time_micros (writes strictly before it).
@@ -243,16 +195,15 @@ class ExportWriter:
         records = []
         for key, item in table.state_at(export_time_micros).items():
             record = {"Item": item}
-            line = _compact(record) if output_format == "DYNAMODB_JSON" else _ion_line(record)
-            records.append((repr(key), line))
+            records.append((repr(key), _compact(record)))
         files = [
-            self._write_data_file(f"{self.base_key}/{export_id}/data", lines)
+            self.write_data_file(f"{self.base_key}/{export_id}/data", lines)
             for lines in self._partition(records, partitions)
         ]
         summary = self._summary_head("2020-06-30", export_id, start)
         summary["exportTime"] = iso_ms(export_time_micros)
         billed = sum(len(line.encode("utf-8")) + 1 for _, line in records)
-        summary.update(self._summary_tail(export_id, len(records), billed, output_format))
+        summary.update(self._summary_tail(export_id, len(records), billed))
         return self._finish(export_id, files, summary)
 
     def incremental_export(
@@ -263,7 +214,6 @@ class ExportWriter:
         view: View = "NEW_AND_OLD_IMAGES",
         partitions: int = 3,
         *,
-        output_format: OutputFormat = "DYNAMODB_JSON",
         start_time_micros: int | None = None,
     ) -> Path:
         """Incremental export of [from, to). Data files go to the shared AWSDynamoDB/data/ folder;
@@ -275,86 +225,18 @@ class ExportWriter:
         records = []
         for change in table.changes_in(from_micros, to_micros):
             record = change_record(change, view)
-            line = _compact(record) if output_format == "DYNAMODB_JSON" else _ion_line(record)
-            records.append((repr(table.key_of(change.keys)), line))
+            records.append((repr(table.key_of(change.keys)), _compact(record)))
         files = [
-            self._write_data_file(f"{self.base_key}/data", lines) for lines in self._partition(records, partitions)
+            self.write_data_file(f"{self.base_key}/data", lines) for lines in self._partition(records, partitions)
         ]
         summary = self._summary_head("2023-08-01", export_id, start)
         summary["exportFromTime"] = iso_ms(from_micros)
         summary["exportToTime"] = iso_ms(to_micros)
         billed = max(10_000_000, sum(len(line.encode("utf-8")) + 1 for _, line in records))
-        summary.update(self._summary_tail(export_id, len(records), billed, output_format))
+        summary.update(self._summary_tail(export_id, len(records), billed))
         summary["outputView"] = view
         summary["exportType"] = "INCREMENTAL_EXPORT"
         return self._finish(export_id, files, summary)
-
-    # -- bad input ------------------------------------------------------------------------------
-
-    def corrupt_manifest(
-        self,
-        export_dir: Path,
-        field: Literal["md5Checksum", "itemCount"] = "md5Checksum",
-        file_index: int | None = None,
-        refresh_manifest_md5: bool = True,
-    ) -> str:
-        """Make one manifest-files.json line lie about its data file: a wrong md5Checksum or an
-        itemCount one too high. By default picks a non-empty file; manifest-files.md5 is
-        recomputed (so only the data file check can catch it) unless refresh_manifest_md5=False.
-        Returns the dataFileS3Key of the line changed."""
-        path = Path(export_dir) / "manifest-files.json"
-        entries = [json.loads(line) for line in path.read_text().splitlines() if line]
-        if file_index is None:
-            file_index = next((i for i, e in enumerate(entries) if e["itemCount"] > 0), 0)
-        entry = entries[file_index]
-        if field == "md5Checksum":
-            entry["md5Checksum"] = md5_b64(b"not the data" + entry["md5Checksum"].encode())
-        elif field == "itemCount":
-            entry["itemCount"] += 1
-        else:
-            raise ValueError(field)
-        manifest = "".join(_compact(e) + "\n" for e in entries).encode("utf-8")
-        path.write_bytes(manifest)
-        if refresh_manifest_md5:
-            (Path(export_dir) / "manifest-files.md5").write_text(md5_b64(manifest))
-        return entry["dataFileS3Key"]
-
-    def decoys(
-        self, n: int, table: SimulatedTable | None = None, key_names: Sequence[str] = ("pk",), items_per_file: int = 3
-    ) -> list[Path]:
-        """Drop n valid-looking incremental data files into the shared data folder that no manifest
-        lists. They insert "decoy-..." items and, when a table is given, also delete one live item
-        and overwrite another, so a job that lists the folder instead of reading manifests
-        visibly corrupts the mirror."""
-        names = table.key_names if table is not None else list(key_names)
-        live = list(table.state_at(2**62).values()) if table is not None else []
-        # Decoy keys take the type the table's keys have (S when unknown).
-        key_tags = {k: next(iter(live[0][k])) for k in names} if live else {}
-        out = []
-        for i in range(n):
-            changes = []
-            for j in range(items_per_file):
-                keys = {k: _decoy_key_value(key_tags.get(k, "S"), i, j, self.rng) for k in names}
-                image = dict(keys, decoy={"S": f"decoy file {i} line {j}"}, n={"N": str(j)})
-                changes.append(Change(keys, image, None, 4_000_000_000_000_000 + j))
-            if live:
-                victim = self.rng.choice(live)
-                changes.append(Change({k: victim[k] for k in names}, None, victim, 4_000_000_000_000_099))
-                other = self.rng.choice(live)
-                keys = {k: other[k] for k in names}
-                changes.append(Change(keys, dict(keys, decoy={"S": "overwritten"}), None, 4_000_000_000_000_098))
-            lines = [_compact(change_record(change, "NEW_AND_OLD_IMAGES")) for change in changes]
-            data_file = self._write_data_file(f"{self.base_key}/data", lines)
-            out.append(self.path_of(data_file.key))
-        return out
-
-
-def _decoy_key_value(tag: str, i: int, j: int, rng: random.Random) -> dict[str, str]:
-    if tag == "N":
-        return {"N": f"-7{i:03d}{j:03d}{rng.getrandbits(24)}"}
-    if tag == "B":
-        return {"B": base64.b64encode(b"decoy" + rng.randbytes(8)).decode("ascii")}
-    return {"S": f"decoy-{i}-{j}-{rng.getrandbits(24):06x}"}
 
 
 def change_record(change: Change, view: View) -> dict[str, Any]:
@@ -383,7 +265,7 @@ def read_manifest_files(export_dir: Path) -> list[dict[str, Any]]:
 
 
 def read_data_lines(bucket_root: Path, key: str) -> list[dict[str, Any]]:
-    """Lines of one DynamoDB JSON data file (not for ION)."""
+    """Lines of one DynamoDB JSON data file."""
     text = gzip.decompress((Path(bucket_root) / key).read_bytes()).decode("utf-8")
     return [json.loads(line) for line in text.splitlines() if line]
 
