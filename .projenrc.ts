@@ -115,7 +115,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   ],
 
   gitignore: [
-    '/.cache/', '__pycache__/', '.pytest_cache/', '.ruff_cache/', '*.pyc', '/demo-warehouse/',
+    '/.cache/', '__pycache__/', '.pytest_cache/', '.ruff_cache/', '.mypy_cache/', '*.pyc', '/demo-warehouse/',
     '/.jsii.tabl.json',
   ],
 
@@ -137,7 +137,7 @@ project.tsconfigDev.addInclude('.projenrc.ts');
 // The npm package holds what users run (lib/, .jsii, the CLI, assets/) and nothing else: no build
 // tools, lint configs, rosetta fixtures, local caches or Python bytecode (test/npm-package.test.ts).
 for (const pattern of [
-  '/.cache/', '/.ci/', '__pycache__/', '*.pyc', '/demo-warehouse/',
+  '/.cache/', '/.ci/', '__pycache__/', '*.pyc', '.mypy_cache/', '/demo-warehouse/',
   '/build-tools/', '/rosetta/', '/ruff.toml',
 ]) {
   project.addPackageIgnore(pattern);

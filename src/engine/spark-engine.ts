@@ -61,7 +61,7 @@ export class SparkEngine extends Construct {
     // The zip root holds mirror_job/ (and entry.py, harmless): `--py-files` puts it on the path.
     this.pythonFiles = new s3assets.Asset(this, 'PythonFiles', {
       path: SPARK_ASSET_DIR,
-      exclude: ['__pycache__', '**/__pycache__', '*.pyc', '**/*.pyc', '.pytest_cache', '.ruff_cache'],
+      exclude: ['__pycache__', '**/__pycache__', '*.pyc', '**/*.pyc', '.pytest_cache', '.ruff_cache', '.mypy_cache'],
     });
 
     this.jobRole = new iam.Role(this, 'JobRole', {
