@@ -305,3 +305,15 @@ def test_a_bucketed_table_mirrors_the_same(spark, tmp_path):
     partitions = spark.sql(f"SELECT partition FROM {scenario.table}.partitions").collect()
     assert 1 < len(partitions) <= 4
     scenario.check(T0 + WINDOW)
+
+
+def test_windows_on_a_mirror_of_an_empty_table_fill_it(spark, tmp_path):
+    """A new, empty table bootstraps an empty mirror (no snapshot yet); its first windows then land as usual."""
+    scenario = Scenario(spark, tmp_path, key_types={"pk": "S", "sk": "N"})
+    (bootstrapped,) = scenario.apply(scenario.full(T0))
+    assert bootstrapped.inserted == 0
+    factory = ItemFactory(random.Random(41), {"pk": "S", "sk": "N"})
+    live: list = []
+    churn(scenario, factory, live, T0, random.Random(42))
+    scenario.apply(scenario.window(T0, T0 + WINDOW))
+    scenario.check(T0 + WINDOW)
