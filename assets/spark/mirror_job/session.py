@@ -22,8 +22,11 @@ def local_session(app_name: str = "dynamo-iceberg-mirror"):
     paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
     if package_root not in paths:
         os.environ["PYTHONPATH"] = os.pathsep.join([package_root] + [p for p in paths if p])
+    # Spark's start-up warnings (the loopback address, native Hadoop, the default log level) are noise here.
+    logging = os.path.join(os.path.dirname(os.path.abspath(__file__)), "local-log4j2.properties")
     builder = (
         SparkSession.builder.appName(app_name)
+        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{logging}")
         .master(os.environ.get("DYNAMO_ICEBERG_MIRROR_MASTER", "local[2]"))
         .config("spark.sql.extensions", EXTENSIONS)
         .config("spark.sql.session.timeZone", "UTC")
