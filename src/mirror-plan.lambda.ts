@@ -91,10 +91,10 @@ function parseMode(mode: string | undefined): RunMode {
   if (mode === undefined || mode === null || mode === 'MIRROR') {
     return 'MIRROR';
   }
-  if (mode === 'MAINTAIN') {
-    return 'MAINTAIN';
+  if (mode === 'MAINTAIN' || mode === 'VERIFY') {
+    return mode;
   }
-  throw new Error(`mode must be MIRROR or MAINTAIN, got ${JSON.stringify(mode)}`);
+  throw new Error(`mode must be MIRROR, MAINTAIN or VERIFY, got ${JSON.stringify(mode)}`);
 }
 
 /** Builds the handler around the given clients. */
@@ -120,7 +120,8 @@ export function makePlanHandler(clients: PlanClients): (event: PlanEvent) => Pro
     // run that hangs while holding the lease shows up as growing lag.
     const state = await readTableState(clients, config.glueDatabase, config.glueTable);
     const watermarkText = state.properties[WATERMARK_PROPERTY];
-    const pitr = mode === 'MIRROR' && lease.acquired
+    // A verification exports at the watermark: it needs the restorable window as much as a mirror run.
+    const pitr = mode !== 'MAINTAIN' && lease.acquired
       ? await readPitr(clients, config.tableArn)
       : { pitrEnabled: true };
     const facts: PlanFacts = {

@@ -168,7 +168,7 @@ describe('plan handler', () => {
 
   test('GIVEN an unknown mode or a bad time WHEN invoked THEN a clear error', async () => {
     const fake = clients({ metadata: metadata({}) });
-    await expect(makePlanHandler(fake.clients)({ ...EVENT, mode: 'PURGE' })).rejects.toThrow('mode must be MIRROR or MAINTAIN');
+    await expect(makePlanHandler(fake.clients)({ ...EVENT, mode: 'PURGE' })).rejects.toThrow('mode must be MIRROR, MAINTAIN or VERIFY');
     await expect(makePlanHandler(fake.clients)({ ...EVENT, now: 'yesterday' })).rejects.toThrow('now is not a valid time');
   });
 

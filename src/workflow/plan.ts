@@ -8,7 +8,7 @@ import { createHash } from 'crypto';
  */
 
 /** What the state machine was started for. */
-export type RunMode = 'MIRROR' | 'MAINTAIN';
+export type RunMode = 'MIRROR' | 'MAINTAIN' | 'VERIFY';
 
 /** What the state machine does next. */
 export type PlanAction =
@@ -30,6 +30,12 @@ export type PlanAction =
   | 'MAINTAIN'
   /** Maintenance run, but the table does not exist yet. */
   | 'NOTHING_TO_MAINTAIN'
+  /** Verification run: a full export at the watermark, then the job's `verify` against the table. */
+  | 'VERIFY'
+  /** Verification run, but the table has no watermark yet. */
+  | 'NOTHING_TO_VERIFY'
+  /** Verification run, but the watermark is outside the point-in-time recovery window: no export can be taken at it. */
+  | 'CANNOT_VERIFY'
   /** Another execution holds the run lease: this one does nothing (a maintenance run waits and asks again). */
   | 'ANOTHER_RUN'
   /** Point-in-time recovery was enabled too recently: no time is restorable yet for the full export (a later run bootstraps). */
@@ -103,7 +109,7 @@ export interface Plan {
   readonly watermark: string | null;
   /** Seconds between the watermark and now, when there is a watermark. */
   readonly lagSeconds: number | null;
-  /** Set for BOOTSTRAP and REBOOTSTRAP. */
+  /** Set for BOOTSTRAP, REBOOTSTRAP and VERIFY. */
   readonly fullExport: PlannedFullExport | null;
   /** Non-empty for APPLY, ordered by time, chained end to start. */
   readonly windows: PlannedWindow[];
@@ -185,6 +191,36 @@ function fullExportPlan(action: 'BOOTSTRAP' | 'REBOOTSTRAP', reason: string, con
   };
 }
 
+/**
+ * A verification exports the table at exactly its watermark, so that the job compares the export with
+ * the snapshot of that watermark. Its ClientToken differs from a bootstrap's at the same time: the
+ * verification gets an export of its own, not the one the table was built from.
+ */
+function verifyPlan(config: PlanConfig, facts: PlanFacts): Plan {
+  if (!facts.tableExists || !facts.watermark) {
+    return stop('NOTHING_TO_VERIFY', 'The Iceberg table has no watermark yet: nothing to verify.', facts);
+  }
+  const watermark = facts.watermark;
+  const outside = (facts.earliestRestorable && watermark.getTime() < facts.earliestRestorable.getTime())
+    || (facts.latestRestorable && watermark.getTime() > facts.latestRestorable.getTime());
+  if (outside) {
+    return stop('CANNOT_VERIFY',
+      `The watermark ${formatTime(watermark)} is outside the point-in-time recovery window of ${config.tableArn} `
+      + `(${facts.earliestRestorable ? formatTime(facts.earliestRestorable) : '?'} to ${facts.latestRestorable ? formatTime(facts.latestRestorable) : '?'}): `
+      + 'no full export can be taken at it; a mirror run must move the watermark first.',
+      facts);
+  }
+  const exportTime = formatTime(watermark);
+  return {
+    action: 'VERIFY',
+    reason: `Verifying the Iceberg table against a full export at its watermark ${exportTime}.`,
+    watermark: exportTime,
+    lagSeconds: lagOf(facts),
+    fullExport: { exportTime, clientToken: exportClientToken([config.tableArn, 'VERIFY', exportTime]) },
+    windows: [],
+  };
+}
+
 function lagOf(facts: PlanFacts): number | null {
   if (!facts.watermark) {
     return null;
@@ -234,6 +270,10 @@ export function planRun(mode: RunMode, config: PlanConfig, facts: PlanFacts): Pl
     return stop('PITR_DISABLED',
       `Point-in-time recovery is not enabled on ${config.tableArn}: exports are impossible. Enable it; the mirror then re-bootstraps or waits, per its re-bootstrap policy.`,
       facts);
+  }
+
+  if (mode === 'VERIFY') {
+    return verifyPlan(config, facts);
   }
 
   if (!facts.tableExists || !facts.watermark) {
