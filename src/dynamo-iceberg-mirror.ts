@@ -69,8 +69,10 @@ export class DynamoIcebergMirror extends Construct {
 
   /**
    * Fires when the last verification found keys missing, extra or different (on
-   * `metricVerificationDifferences()`, above 0); keeps its state between verifications. Verifications
-   * run on `verificationSchedule` or by hand (input `{"mode": "VERIFY"}`); add actions with `addAlarmAction`.
+   * `metricVerificationDifferences()`, above 0).
+   *
+   * It keeps its state between verifications, which run on `verificationSchedule` or by hand (input
+   * `{"mode": "VERIFY"}`); add actions with `addAlarmAction`.
    */
   public readonly verificationAlarm: cloudwatch.Alarm;
 
