@@ -70,6 +70,17 @@ describe('DynamoIcebergMirror with defaults', () => {
     expect(reads).toHaveLength(1);
   });
 
+  test('the job may look for a verification report before it writes it, under the reports\' prefix only', () => {
+    const statements = statementsOf(template, 'JobRole');
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Sid: 'CheckVerificationReports', Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [expect.anything(), '/emr-logs/verification/*']] } }),
+      expect.objectContaining({
+        Sid: 'ListMirrorPrefixes',
+        Condition: { StringLike: { 's3:prefix': expect.arrayContaining(['emr-logs/verification', 'emr-logs/verification/*']) } },
+      }),
+    ]));
+  });
+
   test('verify arguments follow the Spark job contract: a difference exits 0, the state machine reads the report', () => {
     const definition = definitionOf(template);
     expect(stateNamed(definition, 'Verification run').Result.verifyArguments).toEqual([

@@ -25,7 +25,7 @@ export function wildcardRules(exportPrefix: string, warehousePrefix: string, log
     },
     {
       pattern: new RegExp(`^Resource::.*/${escapeRegExp(logPrefix)}/verification/\\*$`),
-      reason: `Verification reports are named after the execution at run time; reads are limited to '${logPrefix}/verification/'.`,
+      reason: `Verification reports are named after the execution at run time; the job's checks before it writes one and the state machine's reads are limited to '${logPrefix}/verification/'.`,
     },
     {
       pattern: /^Resource::\*$/,

@@ -360,13 +360,13 @@ export class MirrorWorkflow extends Construct {
    */
   private verification(): sfn.IChainable {
     const { storage } = this.props;
-    const reportKeyOf = `States.Format('${this.reportPrefix}/{}.json', $$.Execution.Name)`;
+    const reportKeyOf = `States.Format('${storage.verificationPrefix}/{}.json', $$.Execution.Name)`;
     const locations = new sfn.Pass(this, 'Verification export folder', {
       comment: 'The export folder and the report, named after the execution.',
       parameters: {
         'folder.$': this.folderOf('$.export.started.arn'),
         'reportKey.$': reportKeyOf,
-        'reportUri.$': `States.Format('s3://${storage.bucket.bucketName}/${this.reportPrefix}/{}.json', $$.Execution.Name)`,
+        'reportUri.$': `States.Format('s3://${storage.bucket.bucketName}/${storage.verificationPrefix}/{}.json', $$.Execution.Name)`,
       },
       resultPath: '$.verification',
     });
@@ -380,7 +380,7 @@ export class MirrorWorkflow extends Construct {
       service: 's3',
       action: 'getObject',
       parameters: { 'Bucket': storage.bucket.bucketName, 'Key.$': '$.verification.reportKey' },
-      iamResources: [storage.objectsArn(this.reportPrefix)],
+      iamResources: [storage.objectsArn(storage.verificationPrefix)],
       iamAction: 's3:GetObject',
       // The report is small JSON (counts and at most 10 keys of each kind), well within a state's payload.
       resultSelector: { 'report.$': 'States.StringToJson($.Body)' },
@@ -427,11 +427,6 @@ export class MirrorWorkflow extends Construct {
         'ExportTime.$': '$.plan.fullExport.exportTime',
       },
     });
-  }
-
-  /** Key prefix of the verification reports: under the job logs, which expire after 30 days. */
-  private get reportPrefix(): string {
-    return `${this.props.storage.logPrefix}/verification`;
   }
 
   /** The intrinsic expression of an export's folder: `s3://bucket/prefix/AWSDynamoDB/<ExportId>/`. */
