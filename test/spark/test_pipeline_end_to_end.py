@@ -150,7 +150,8 @@ class World:
         cloudwatch = self.emulator.client("cloudwatch")
         mirror = {"Name": "Mirror", "Value": f"{self.deployment['database']}.{self.deployment['table']}"}
         values = {}
-        for name in ["VerificationDifferences", "VerificationMissingItems", "VerificationExtraItems", "VerificationDifferentItems"]:
+        kinds = ["VerificationMissingItems", "VerificationExtraItems", "VerificationDifferentItems"]
+        for name in ["VerificationDifferences", *kinds]:
             points = cloudwatch.get_metric_statistics(
                 Namespace="DynamoIcebergMirror",
                 MetricName=name,

@@ -109,7 +109,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _verify(spark, table: str, args: argparse.Namespace) -> int:
-    """Exit 0 when equal, 1 when different (0 with --exit-zero-when-different); the last stdout line is the JSON report."""
+    """Exit 0 when equal, 1 when different (0 with --exit-zero-when-different); the last stdout line is the report."""
     from .storage import Storage
     from .verify import verify
 
