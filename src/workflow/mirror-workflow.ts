@@ -53,7 +53,8 @@ const MAINTENANCE_LEASE_WAITS = 12;
  *
  * Input `{"mode": "MIRROR"}` (the default) exports and applies; `{"mode": "MAINTAIN"}` runs table
  * maintenance; `{"mode": "VERIFY"}` compares the table with a full export at its watermark and publishes
- * the differences as metrics. All take the same run lease, so nothing else overlaps a merge.
+ * the differences as metrics. All take the same run lease to act on the table (a verification only for
+ * its Spark job, not its export), so nothing else overlaps a merge.
  */
 export class MirrorWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
@@ -138,11 +139,11 @@ export class MirrorWorkflow extends Construct {
     this.grantWorkflowPermissions();
   }
 
-  /** The payload of the plan Lambda: static settings of this mirror. */
-  private planPayload(): Record<string, unknown> {
+  /** The payload of the plan Lambda: static settings of this mirror, and the mode (the run's, unless given). */
+  private planPayload(mode?: string): Record<string, unknown> {
     const { storage, plan } = this.props;
     return {
-      'mode.$': '$.mode',
+      ...(mode ? { mode } : { 'mode.$': '$.mode' }),
       'now.$': '$$.Execution.StartTime',
       'execution.$': '$$.Execution.Id',
       'config': {
@@ -187,7 +188,7 @@ export class MirrorWorkflow extends Construct {
 
     mirrorMode.next(run);
     maintainMode.next(run);
-    verifyMode.next(run);
+    verifyMode.next(this.verificationExport(run));
     const modeIs = (mode: string) => sfn.Condition.and(sfn.Condition.isPresent('$.mode'), sfn.Condition.stringEquals('$.mode', mode));
     return new sfn.Choice(this, 'Which run?')
       .when(modeIs('MAINTAIN'), maintainMode)
@@ -338,9 +339,7 @@ export class MirrorWorkflow extends Construct {
         new sfn.Succeed(this, 'Nothing to maintain'))
       .when(sfn.Condition.stringEquals('$.plan.action', 'VERIFY'), this.verification())
       .when(sfn.Condition.stringEquals('$.plan.action', 'NOTHING_TO_VERIFY'),
-        new sfn.Succeed(this, 'Nothing to verify', { comment: 'The table has no watermark yet.' }))
-      .when(sfn.Condition.stringEquals('$.plan.action', 'CANNOT_VERIFY'),
-        new sfn.Fail(this, 'Watermark not exportable', { error: 'VerificationNotPossible', causePath: '$.plan.reason' }))
+        new sfn.Succeed(this, 'Nothing to verify any more', { comment: 'The table was dropped after the export.' }))
       .when(sfn.Condition.stringEquals('$.plan.action', 'WAIT_FOR_REBOOTSTRAP'),
         new sfn.Fail(this, 'Watermark outside the PITR window', { error: 'WatermarkOutsidePitrWindow', causePath: '$.plan.reason' }))
       .when(sfn.Condition.stringEquals('$.plan.action', 'PITR_DISABLED'),
@@ -353,23 +352,60 @@ export class MirrorWorkflow extends Construct {
   }
 
   /**
-   * Verification: a full export at the watermark, the job's `verify` against the table with its report
-   * in the bucket, then the report's counts as metrics. The job exits 0 on a difference
-   * (`--exit-zero-when-different`): a difference is the verification alarm's business, while a failed
-   * job (a refusal, exit 2) fails the run like any broken run.
+   * The first half of a verification, before the run lease: the full export at the table's watermark,
+   * planned from reads only. A full export can take longer than a mirror run; made outside the lease,
+   * it delays no mirror run, and the job reaches the snapshot at that watermark by time travel even when
+   * a mirror run has moved the watermark since.
    */
-  private verification(): sfn.IChainable {
+  private verificationExport(run: sfn.IChainable): sfn.IChainable {
     const { storage } = this.props;
-    const reportKeyOf = `States.Format('${storage.verificationPrefix}/{}.json', $$.Execution.Name)`;
+    const plan = new tasks.LambdaInvoke(this, 'Plan the verification export', {
+      comment: 'Reads the watermark and the PITR window; takes no lease.',
+      lambdaFunction: this.planFunction,
+      payload: sfn.TaskInput.fromObject(this.planPayload('VERIFY_EXPORT')),
+      payloadResponseOnly: true,
+      resultPath: '$.plan',
+    });
+    plan.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(10), maxAttempts: 3, backoffRate: 2 });
     const locations = new sfn.Pass(this, 'Verification export folder', {
       comment: 'The export folder and the report, named after the execution.',
       parameters: {
+        'exportTime.$': '$.plan.fullExport.exportTime',
         'folder.$': this.folderOf('$.export.started.arn'),
-        'reportKey.$': reportKeyOf,
+        'reportKey.$': `States.Format('${storage.verificationPrefix}/{}.json', $$.Execution.Name)`,
         'reportUri.$': `States.Format('s3://${storage.bucket.bucketName}/${storage.verificationPrefix}/{}.json', $$.Execution.Name)`,
       },
       resultPath: '$.verification',
     });
+    const fullExport = this.exportLoop('Verification export', locations.next(run), {
+      prepare: {
+        'token.$': '$.plan.fullExport.clientToken',
+        'attempt': 1,
+      },
+      startParameters: {
+        'ExportType': 'FULL_EXPORT',
+        'ExportTime.$': '$.plan.fullExport.exportTime',
+      },
+    });
+    return plan.next(new sfn.Choice(this, 'Can the table be verified?')
+      .when(sfn.Condition.stringEquals('$.plan.action', 'VERIFY'), fullExport)
+      .when(sfn.Condition.stringEquals('$.plan.action', 'NOTHING_TO_VERIFY'),
+        new sfn.Succeed(this, 'Nothing to verify', { comment: 'The table has no watermark yet.' }))
+      .otherwise(new sfn.Fail(this, 'Verification not possible', {
+        comment: 'The watermark is outside the PITR window, PITR is off, or the table mirrors another source.',
+        error: 'VerificationNotPossible',
+        causePath: '$.plan.reason',
+      })));
+  }
+
+  /**
+   * The second half of a verification, holding the run lease: the job's `verify` of the export against
+   * the table with its report in the bucket, then the report's counts as metrics. The job exits 0 on a
+   * difference (`--exit-zero-when-different`): a difference is the verification alarm's business, while
+   * a failed job (a refusal, exit 2) fails the run like any broken run.
+   */
+  private verification(): sfn.IChainable {
+    const { storage } = this.props;
     const jobArguments = new sfn.Pass(this, 'Verification job arguments', {
       comment: 'The verify arguments, then the report and the export folder, flattened by the job state.',
       parameters: { 'parts.$': "States.Array($.verifyArguments, States.Array('--report', $.verification.reportUri, $.verification.folder))" },
@@ -417,16 +453,7 @@ export class MirrorWorkflow extends Construct {
     metrics.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(5), maxAttempts: 3, backoffRate: 2 });
 
     const verified = new sfn.Succeed(this, 'Verified', { comment: 'The counts are published; the verification alarm watches their sum.' });
-    return this.exportLoop('Verification export', locations.next(jobArguments).next(verifyJob).next(readReport).next(metrics).next(verified), {
-      prepare: {
-        'token.$': '$.plan.fullExport.clientToken',
-        'attempt': 1,
-      },
-      startParameters: {
-        'ExportType': 'FULL_EXPORT',
-        'ExportTime.$': '$.plan.fullExport.exportTime',
-      },
-    });
+    return jobArguments.next(verifyJob).next(readReport).next(metrics).next(verified);
   }
 
   /** The intrinsic expression of an export's folder: `s3://bucket/prefix/AWSDynamoDB/<ExportId>/`. */

@@ -7,8 +7,11 @@ import { createHash } from 'crypto';
  * point-in-time recovery window) and calls `planRun`; the state machine acts on the result.
  */
 
-/** What the state machine was started for. */
-export type RunMode = 'MIRROR' | 'MAINTAIN' | 'VERIFY';
+/**
+ * What the state machine asks for. A verification plans its export first, without the run lease
+ * (`VERIFY_EXPORT`), and takes the lease only for its Spark job (`VERIFY`).
+ */
+export type RunMode = 'MIRROR' | 'MAINTAIN' | 'VERIFY_EXPORT' | 'VERIFY';
 
 /** What the state machine does next. */
 export type PlanAction =
@@ -30,7 +33,7 @@ export type PlanAction =
   | 'MAINTAIN'
   /** Maintenance run, but the table does not exist yet. */
   | 'NOTHING_TO_MAINTAIN'
-  /** Verification run: a full export at the watermark, then the job's `verify` against the table. */
+  /** Verification run: a full export at the watermark (planned without the lease), then, with the lease, the job's `verify`. */
   | 'VERIFY'
   /** Verification run, but the table has no watermark yet. */
   | 'NOTHING_TO_VERIFY'
@@ -196,7 +199,14 @@ function fullExportPlan(action: 'BOOTSTRAP' | 'REBOOTSTRAP', reason: string, con
  * the snapshot of that watermark. Its ClientToken differs from a bootstrap's at the same time: the
  * verification gets an export of its own, not the one the table was built from.
  */
-function verifyPlan(config: PlanConfig, facts: PlanFacts): Plan {
+function verifyExportPlan(config: PlanConfig, facts: PlanFacts): Plan {
+  if (facts.tableExists && facts.mirroredTableArn && facts.mirroredTableArn !== config.tableArn) {
+    return stop('TABLE_MISMATCH',
+      `The Iceberg table mirrors ${facts.mirroredTableArn}, not ${config.tableArn}; refusing to verify it.`, facts);
+  }
+  if (!facts.pitrEnabled) {
+    return stop('PITR_DISABLED', `Point-in-time recovery is not enabled on ${config.tableArn}: no export can be taken.`, facts);
+  }
   if (!facts.tableExists || !facts.watermark) {
     return stop('NOTHING_TO_VERIFY', 'The Iceberg table has no watermark yet: nothing to verify.', facts);
   }
@@ -249,6 +259,11 @@ function stop(action: PlanAction, reason: string, facts: PlanFacts): Plan {
 export function planRun(mode: RunMode, config: PlanConfig, facts: PlanFacts): Plan {
   validateConfig(config);
 
+  if (mode === 'VERIFY_EXPORT') {
+    // Reads only: the export does not touch the Iceberg table, so it needs no lease and delays no run.
+    return verifyExportPlan(config, facts);
+  }
+
   if (!facts.runLease.acquired) {
     return stop('ANOTHER_RUN',
       `Execution ${facts.runLease.holder} (started ${facts.runLease.since}) holds the run lease: never two runs on one table at once.`,
@@ -273,7 +288,9 @@ export function planRun(mode: RunMode, config: PlanConfig, facts: PlanFacts): Pl
   }
 
   if (mode === 'VERIFY') {
-    return verifyPlan(config, facts);
+    return facts.tableExists
+      ? stop('VERIFY', 'Verifying the Iceberg table against the verification export.', facts)
+      : stop('NOTHING_TO_VERIFY', 'The Iceberg table does not exist: nothing to verify.', facts);
   }
 
   if (!facts.tableExists || !facts.watermark) {

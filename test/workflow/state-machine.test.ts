@@ -240,6 +240,10 @@ class FakeAws {
         this.sourceTableArn = input.config.tableArn;
         return plan(input);
       }),
+      'Plan the verification export': record('Plan the verification export', (input: PlanEvent) => {
+        this.sourceTableArn = input.config.tableArn;
+        return plan(input);
+      }),
       'Full export: start': record('Full export: start', (i) => this.startExport(i)),
       'Window export: start': record('Window export: start', (i) => this.startExport(i)),
       'Full export: describe': record('Full export: describe', (i) => this.describeExport(i)),
@@ -622,8 +626,9 @@ describe('state machine on a local interpreter', () => {
     // THEN
     expect(output.plan.action).toBe('VERIFY');
     expect(fake.calledStates()).toEqual([
-      'Plan',
+      'Plan the verification export',
       'Verification export: start', 'Verification export: describe', 'Verification export: describe',
+      'Plan',
       'Verify table (Spark)',
       'Read the verification report',
       'Publish the verification metrics',
@@ -682,16 +687,47 @@ describe('state machine on a local interpreter', () => {
     const fake = withWatermark(new FakeAws(), '2025-12-01T00:00:00.000Z');
     const error = await executionError(fake, { mode: 'VERIFY' });
     expect(error.name).toBe('VerificationNotPossible');
-    expect(fake.exportStarts()).toHaveLength(0);
+    expect(error.message).toContain('outside the point-in-time recovery window');
+    expect(fake.calledStates()).toEqual(['Plan the verification export']);
   });
 
-  test('verification that never gets the lease fails visibly with VerificationNotRun and leaves the mirror run alone', async () => {
+  test('the verification export is made while a mirror run holds the lease; the job waits for the lease', async () => {
+    // GIVEN a mirror run holding the lease, which it releases while the verification waits
+    const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
+    fake.lease.put({ Item: { lease: { S: 'run' }, holder: { S: OTHER_EXECUTION }, since: { S: NOW } } });
+    fake.executionStatus[OTHER_EXECUTION] = 'RUNNING';
+    const handlers = fake.handlers();
+    const plan = handlers.Plan;
+    const plans: string[] = [];
+    handlers.Plan = async (input) => {
+      const result = await plan(input);
+      plans.push(result.action);
+      fake.lease.item = undefined;
+      return result;
+    };
+    // WHEN
+    const definition = definitionFor(RebootstrapPolicy.AUTOMATIC);
+    const output: any = await new StateMachine(definition, { validationOptions: { checkArn: false, checkPaths: false } }).run({ mode: 'VERIFY' }, {
+      overrides: { taskResourceLocalHandlers: fake.checker.taskHandlers(definition, handlers), ...withoutDelays(definition) },
+      context: { Execution: { Id: executionArn('verify'), Name: 'verify', StartTime: NOW }, StateMachine: { Id: STATE_MACHINE_ARN, Name: 'mirror' } },
+    }).result;
+    // THEN the export did not wait for the lease; the job did, once
+    expect(fake.checker.problems).toEqual([]);
+    expect(fake.calledStates().slice(0, 2)).toEqual(['Plan the verification export', 'Verification export: start']);
+    expect(plans).toEqual(['ANOTHER_RUN', 'VERIFY']);
+    expect(output.leaseWaits).toEqual({ count: 1 });
+    expect(fake.jobs[0][0]).toBe('verify');
+    expect(fake.metricData).toHaveLength(1);
+  });
+
+  test('verification whose job never gets the lease fails visibly with VerificationNotRun and leaves the holder alone', async () => {
     const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
     fake.lease.put({ Item: { lease: { S: 'run' }, holder: { S: OTHER_EXECUTION }, since: { S: NOW } } });
     fake.executionStatus[OTHER_EXECUTION] = 'RUNNING';
     const error = await executionError(fake, { mode: 'VERIFY' });
     expect(error.name).toBe('VerificationNotRun');
-    expect(fake.exportStarts()).toHaveLength(0);
+    expect(fake.exportStarts()).toHaveLength(1);
+    expect(fake.jobs).toHaveLength(0);
     expect(fake.lease.item?.holder.S).toBe(OTHER_EXECUTION);
   });
 
