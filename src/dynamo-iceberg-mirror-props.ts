@@ -173,6 +173,21 @@ export interface DynamoIcebergMirrorProps {
   readonly maintenanceSchedule?: scheduler.ScheduleExpression;
 
   /**
+   * When the mirror proves itself: a verification run takes a full export of the table at the Iceberg
+   * table's current watermark, compares it with the table's snapshot at that watermark (the Spark job's
+   * `verify`), writes the report to `s3://<bucket>/emr-logs/verification/<execution name>.json` and
+   * publishes the counts of keys missing, extra and different; `verificationAlarm` fires on any. The
+   * export is made without the run lease; the Spark job takes it like maintenance (mirror runs that
+   * meet it end at once and the next one catches up), so a verification delays the mirror by at most
+   * one job run. Each verification pays for one full export of the table.
+   *
+   * Start one by hand with the input `{"mode": "VERIFY"}`, with or without a schedule.
+   *
+   * @default - no scheduled verification
+   */
+  readonly verificationSchedule?: scheduler.ScheduleExpression;
+
+  /**
    * What to do when the watermark has left the table's point-in-time recovery window.
    *
    * @default RebootstrapPolicy.AUTOMATIC

@@ -67,6 +67,15 @@ export class DynamoIcebergMirror extends Construct {
    */
   public readonly failureAlarm: cloudwatch.Alarm;
 
+  /**
+   * Fires when the last verification found keys missing, extra or different (on
+   * `metricVerificationDifferences()`, above 0).
+   *
+   * It keeps its state between verifications, which run on `verificationSchedule` or by hand (input
+   * `{"mode": "VERIFY"}`); add actions with `addAlarmAction`.
+   */
+  public readonly verificationAlarm: cloudwatch.Alarm;
+
   private readonly storage: MirrorStorage;
   private readonly monitoring: MirrorMonitoring;
 
@@ -129,6 +138,16 @@ export class DynamoIcebergMirror extends Construct {
       }),
     });
 
+    if (props.verificationSchedule) {
+      new scheduler.Schedule(this, 'VerificationSchedule', {
+        description: `Verifies the Iceberg mirror ${this.storage.databaseName}.${tableName} against a full export`,
+        schedule: props.verificationSchedule,
+        target: new targets.StepFunctionsStartExecution(workflow.stateMachine, {
+          input: scheduler.ScheduleTargetInput.fromObject({ mode: 'VERIFY' }),
+        }),
+      });
+    }
+
     this.monitoring = new MirrorMonitoring(this, 'Monitoring', {
       stateMachine: workflow.stateMachine,
       mirrorName: `${this.storage.databaseName}.${tableName}`,
@@ -152,6 +171,7 @@ export class DynamoIcebergMirror extends Construct {
     this.freshnessMetric = this.monitoring.freshnessMetric;
     this.freshnessAlarm = this.monitoring.freshnessAlarm;
     this.failureAlarm = this.monitoring.failureAlarm;
+    this.verificationAlarm = this.monitoring.verificationAlarm;
   }
 
   /**
@@ -164,6 +184,20 @@ export class DynamoIcebergMirror extends Construct {
    */
   public metricFreshnessLag(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.monitoring.metricFreshnessLag(props);
+  }
+
+  /**
+   * Keys that differ between the Iceberg table and a full export of its DynamoDB table, as the last
+   * verification counted them: missing, extra and different keys summed, one data point per
+   * verification, published by the state machine (namespace `DynamoIcebergMirror`, metric
+   * `VerificationDifferences`, dimension `Mirror` = `database.table`; each kind alone as
+   * `VerificationMissingItems`, `VerificationExtraItems` and `VerificationDifferentItems`).
+   * The verification alarm watches this metric.
+   *
+   * @param props changes to the metric; without them, the maximum over one hour
+   */
+  public metricVerificationDifferences(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.monitoring.metricVerificationDifferences(props);
   }
 
   /**

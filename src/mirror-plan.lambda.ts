@@ -5,7 +5,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { FRESHNESS_DIMENSION, FRESHNESS_METRIC_NAME, FRESHNESS_NAMESPACE } from './monitoring/freshness';
 import { parseTime, Plan, PlanConfig, PlanFacts, planRun, RunMode } from './workflow/plan';
-import { claimRunLease } from './workflow/run-lease';
+import { claimRunLease, LeaseOutcome } from './workflow/run-lease';
 import { TABLE_ARN_PROPERTY, WATERMARK_PROPERTY } from './workflow/table-properties';
 
 export { TABLE_ARN_PROPERTY, WATERMARK_PROPERTY };
@@ -91,10 +91,10 @@ function parseMode(mode: string | undefined): RunMode {
   if (mode === undefined || mode === null || mode === 'MIRROR') {
     return 'MIRROR';
   }
-  if (mode === 'MAINTAIN') {
-    return 'MAINTAIN';
+  if (mode === 'MAINTAIN' || mode === 'VERIFY_EXPORT' || mode === 'VERIFY') {
+    return mode;
   }
-  throw new Error(`mode must be MIRROR or MAINTAIN, got ${JSON.stringify(mode)}`);
+  throw new Error(`mode must be MIRROR, MAINTAIN, VERIFY_EXPORT or VERIFY, got ${JSON.stringify(mode)}`);
 }
 
 /** Builds the handler around the given clients. */
@@ -106,13 +106,16 @@ export function makePlanHandler(clients: PlanClients): (event: PlanEvent) => Pro
       throw new Error('execution ($$.Execution.Id) is required: it names the holder of the run lease');
     }
     const { config } = event;
-    const lease = await claimRunLease(clients, {
-      tableName: config.leaseTable,
-      executionArn: event.execution,
-      startTime: now,
-      mode,
-      staleAfterSeconds: config.runTimeoutSeconds,
-    });
+    // A verification's export is planned from reads only: it takes no lease (see planRun).
+    const lease: LeaseOutcome = mode === 'VERIFY_EXPORT'
+      ? { acquired: false, holder: '(not asked)', since: '' }
+      : await claimRunLease(clients, {
+        tableName: config.leaseTable,
+        executionArn: event.execution,
+        startTime: now,
+        mode,
+        staleAfterSeconds: config.runTimeoutSeconds,
+      });
     if (lease.tookOverFrom) {
       clients.log(JSON.stringify({ lease: 'taken over', from: lease.tookOverFrom }));
     }
@@ -120,7 +123,8 @@ export function makePlanHandler(clients: PlanClients): (event: PlanEvent) => Pro
     // run that hangs while holding the lease shows up as growing lag.
     const state = await readTableState(clients, config.glueDatabase, config.glueTable);
     const watermarkText = state.properties[WATERMARK_PROPERTY];
-    const pitr = mode === 'MIRROR' && lease.acquired
+    // A verification exports at the watermark: it needs the restorable window as much as a mirror run.
+    const pitr = (mode === 'MIRROR' && lease.acquired) || mode === 'VERIFY_EXPORT'
       ? await readPitr(clients, config.tableArn)
       : { pitrEnabled: true };
     const facts: PlanFacts = {

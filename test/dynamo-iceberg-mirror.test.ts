@@ -30,7 +30,65 @@ describe('DynamoIcebergMirror with defaults', () => {
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     template.resourceCountIs('AWS::Lambda::Function', 1);
     template.resourceCountIs('AWS::Scheduler::Schedule', 2);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+  });
+
+  test('no verification schedule by default; the verification alarm keeps the last verdict on any difference', () => {
+    const modes = Object.values<any>(template.findResources('AWS::Scheduler::Schedule')).map((r) => JSON.parse(r.Properties.Target.Input).mode);
+    expect(modes.sort()).toEqual(['MAINTAIN', 'MIRROR']);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'DynamoIcebergMirror',
+      MetricName: 'VerificationDifferences',
+      Statistic: 'Maximum',
+      Period: 3600,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'ignore',
+      Dimensions: [{ Name: 'Mirror', Value: Match.stringLikeRegexp('\\.orders_mirror$') }],
+    });
+    expect(mirror.verificationAlarm).toBeDefined();
+    const metric = mirror.metricVerificationDifferences({ period: Duration.days(1) });
+    expect(metric.metricName).toBe('VerificationDifferences');
+    expect(metric.period.toDays()).toBe(1);
+  });
+
+  test('the state machine reads only the verification reports and puts metrics only in the mirror\'s namespace', () => {
+    const statements = statementsOf(template, 'StateMachineRole');
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.objectContaining({
+        Action: 'cloudwatch:PutMetricData',
+        Resource: '*',
+        Condition: { StringEquals: { 'cloudwatch:namespace': 'DynamoIcebergMirror' } },
+      }),
+      expect.objectContaining({
+        Action: 's3:GetObject',
+        Resource: { 'Fn::Join': ['', [expect.anything(), '/emr-logs/verification/*']] },
+      }),
+    ]));
+    // No other statement of the role reads objects.
+    const reads = statements.filter((st: any) => [st.Action].flat().includes('s3:GetObject'));
+    expect(reads).toHaveLength(1);
+  });
+
+  test('the job may look for a verification report before it writes it, under the reports\' prefix only', () => {
+    const statements = statementsOf(template, 'JobRole');
+    expect(statements).toEqual(expect.arrayContaining([
+      expect.objectContaining({ Sid: 'CheckVerificationReports', Action: 's3:GetObject', Resource: { 'Fn::Join': ['', [expect.anything(), '/emr-logs/verification/*']] } }),
+      expect.objectContaining({
+        Sid: 'ListMirrorPrefixes',
+        Condition: { StringLike: { 's3:prefix': expect.arrayContaining(['emr-logs/verification', 'emr-logs/verification/*']) } },
+      }),
+    ]));
+  });
+
+  test('verify arguments follow the Spark job contract: a difference exits 0, the state machine reads the report', () => {
+    const definition = definitionOf(template);
+    expect(stateNamed(definition, 'Verification run').Result.verifyArguments).toEqual([
+      'verify', '--catalog', 'glue',
+      '--warehouse', expect.stringMatching(/^s3:\/\/<OrdersMirrorStorageBucket\w+>\/warehouse$/),
+      '--table', expect.stringMatching(/^test_stack_orders_mirror_mirror_\w{8}\.orders_mirror$/),
+      '--exit-zero-when-different',
+    ]);
   });
 
   test('the bucket is encrypted, TLS only, private, retained, and expires exports after 7 days', () => {
@@ -201,6 +259,13 @@ describe('DynamoIcebergMirror with every prop set', () => {
   test('schedules follow the interval and the maintenance cron', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0/30 * * * ? *)' });
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 3 * * ? *)' });
+  });
+
+  test('the verification schedule starts a VERIFY run of the same state machine', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(15 4 ? * SUN *)',
+      Target: { Arn: { Ref: Match.stringLikeRegexp('StateMachine') }, Input: '{"mode":"VERIFY"}' },
+    });
   });
 
   test('the freshness threshold is the given one', () => {

@@ -36,6 +36,7 @@ export function everyProp(stack: Stack): Partial<DynamoIcebergMirrorProps> {
     columnTypes: { price: ColumnType.decimal(2), note: ColumnType.NUMBER_AS_TEXT, payload: ColumnType.JSON },
     partitionBuckets: 16,
     maintenanceSchedule: scheduler.ScheduleExpression.cron({ hour: '3', minute: '0' }),
+    verificationSchedule: scheduler.ScheduleExpression.cron({ weekDay: 'SUN', hour: '4', minute: '15' }),
     rebootstrapPolicy: RebootstrapPolicy.ALARM_AND_WAIT,
     encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
     exportRetention: Duration.days(14),

@@ -166,9 +166,37 @@ describe('plan handler', () => {
     expect(fake.calls.some((c) => c instanceof DescribeContinuousBackupsCommand)).toBe(false);
   });
 
+  test('GIVEN a verification export WHEN invoked THEN no lease is taken, the PITR window is read and no freshness metric is written', async () => {
+    const fake = clients({
+      metadata: metadata({
+        'dynamo-iceberg-mirror.watermark': '2026-01-15T10:00:00.000Z',
+        'dynamo-iceberg-mirror.table-arn': TABLE_ARN,
+      }),
+    });
+    const plan = await makePlanHandler(fake.clients)({ ...EVENT, mode: 'VERIFY_EXPORT' });
+    expect(plan.action).toBe('VERIFY');
+    expect(plan.fullExport?.exportTime).toBe('2026-01-15T10:00:00Z');
+    expect(fake.calls.some((c) => c instanceof DescribeContinuousBackupsCommand)).toBe(true);
+    expect(fake.lease.item).toBeUndefined();
+    expect(fake.logs.some((l) => l.includes('CloudWatchMetrics'))).toBe(false);
+  });
+
+  test('GIVEN the verify job\'s turn WHEN invoked THEN the lease is taken and no PITR call is made', async () => {
+    const fake = clients({
+      metadata: metadata({
+        'dynamo-iceberg-mirror.watermark': '2026-01-15T10:00:00.000Z',
+        'dynamo-iceberg-mirror.table-arn': TABLE_ARN,
+      }),
+    });
+    const plan = await makePlanHandler(fake.clients)({ ...EVENT, mode: 'VERIFY' });
+    expect(plan.action).toBe('VERIFY');
+    expect(fake.lease.item?.holder.S).toBe(EVENT.execution);
+    expect(fake.calls.some((c) => c instanceof DescribeContinuousBackupsCommand)).toBe(false);
+  });
+
   test('GIVEN an unknown mode or a bad time WHEN invoked THEN a clear error', async () => {
     const fake = clients({ metadata: metadata({}) });
-    await expect(makePlanHandler(fake.clients)({ ...EVENT, mode: 'PURGE' })).rejects.toThrow('mode must be MIRROR or MAINTAIN');
+    await expect(makePlanHandler(fake.clients)({ ...EVENT, mode: 'PURGE' })).rejects.toThrow('mode must be MIRROR, MAINTAIN, VERIFY_EXPORT or VERIFY');
     await expect(makePlanHandler(fake.clients)({ ...EVENT, now: 'yesterday' })).rejects.toThrow('now is not a valid time');
   });
 

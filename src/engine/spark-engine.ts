@@ -94,6 +94,13 @@ export class SparkEngine extends Construct {
       actions: ['s3:PutObject'],
       resources: [storage.objectsArn(storage.logPrefix)],
     }));
+    // Hadoop's create() looks for the report's key before it writes (a list, and a head on EMRFS):
+    // the reports' prefix only, under the job logs, which the job may already write.
+    this.jobRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'CheckVerificationReports',
+      actions: ['s3:GetObject'],
+      resources: [storage.objectsArn(storage.verificationPrefix)],
+    }));
     // s3:prefix exists on list requests only: a bucket-level action under that condition is never allowed.
     this.jobRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'LocateMirrorBucket',
@@ -109,6 +116,7 @@ export class SparkEngine extends Construct {
           's3:prefix': [
             storage.exportPrefix, `${storage.exportPrefix}/*`,
             storage.warehousePrefix, `${storage.warehousePrefix}/*`,
+            storage.verificationPrefix, `${storage.verificationPrefix}/*`,
           ],
         },
       },
@@ -194,6 +202,15 @@ export class SparkEngine extends Construct {
       : [];
     const buckets = this.props.partitionBuckets > 0 ? ['--partition-buckets', `${this.props.partitionBuckets}`] : [];
     return ['apply', ...this.tableArguments(), '--key', this.props.keyAttributes.join(','), ...columnTypes, ...buckets];
+  }
+
+  /**
+   * `verify ...` without `--report URI` and the export folder, which the state machine appends. A
+   * difference exits 0 here: the state machine publishes the report's counts and the verification
+   * alarm fires on them, while a failed job run keeps meaning a broken run.
+   */
+  public verifyArguments(): string[] {
+    return ['verify', ...this.tableArguments(), '--exit-zero-when-different'];
   }
 
   /** `maintain ...` */

@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { FRESHNESS_DIMENSION, FRESHNESS_METRIC_NAME, FRESHNESS_NAMESPACE } from './freshness';
+import { VERIFICATION_DIFFERENCES_METRIC } from './verification';
 
 /** Settings of the monitoring part. */
 export interface MirrorMonitoringProps {
@@ -16,11 +17,16 @@ export interface MirrorMonitoringProps {
 /** The period of the failure alarm: runs that failed in the last hour. */
 const FAILED_RUNS_PERIOD = Duration.hours(1);
 
-/** The freshness metric and the two alarms: failed runs and freshness lag. */
+/** Verifications are rare (weekly, or by hand): one data point per verification in any hour. */
+const VERIFICATION_PERIOD = Duration.hours(1);
+
+/** The freshness and verification metrics and the three alarms: failed runs, freshness lag, verification differences. */
 export class MirrorMonitoring extends Construct {
   public readonly freshnessMetric: cloudwatch.Metric;
   public readonly freshnessAlarm: cloudwatch.Alarm;
   public readonly failureAlarm: cloudwatch.Alarm;
+  public readonly verificationMetric: cloudwatch.Metric;
+  public readonly verificationAlarm: cloudwatch.Alarm;
   private readonly stateMachine: sfn.IStateMachine;
 
   constructor(scope: Construct, id: string, props: MirrorMonitoringProps) {
@@ -52,6 +58,28 @@ export class MirrorMonitoring extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    this.verificationMetric = new cloudwatch.Metric({
+      namespace: FRESHNESS_NAMESPACE,
+      metricName: VERIFICATION_DIFFERENCES_METRIC,
+      dimensionsMap: { [FRESHNESS_DIMENSION]: props.mirrorName },
+      statistic: cloudwatch.Stats.MAXIMUM,
+      period: VERIFICATION_PERIOD,
+      unit: cloudwatch.Unit.COUNT,
+    });
+    this.verificationAlarm = new cloudwatch.Alarm(this, 'VerificationAlarm', {
+      alarmDescription: `The last verification of the Iceberg mirror ${props.mirrorName} found keys missing, extra or different against a full export of its DynamoDB table (the report in the bucket names them).`,
+      metric: this.verificationMetric,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      // Between verifications there is no data: the alarm keeps the last verification's verdict.
+      treatMissingData: cloudwatch.TreatMissingData.IGNORE,
+    });
+  }
+
+  /** The differences the last verification found, with the caller's changes (statistic, period...). */
+  public metricVerificationDifferences(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.verificationMetric.with(props ?? {});
   }
 
   /** The freshness metric, with the caller's changes (statistic, period...). */

@@ -24,6 +24,15 @@ export function wildcardRules(exportPrefix: string, warehousePrefix: string, log
       reason: `EMR Serverless names job log objects at run time; writes are limited to the log prefix '${logPrefix}/'.`,
     },
     {
+      pattern: new RegExp(`^Resource::.*/${escapeRegExp(logPrefix)}/verification/\\*$`),
+      reason: `Verification reports are named after the execution at run time; the job's checks before it writes one and the state machine's reads are limited to '${logPrefix}/verification/'.`,
+    },
+    {
+      pattern: /^Resource::\*$/,
+      actions: /^cloudwatch:PutMetricData$/,
+      reason: 'PutMetricData takes no resource-level permissions; the statement is limited to the mirror\'s namespace by its cloudwatch:namespace condition.',
+    },
+    {
       pattern: /^Resource::.*\/export\/\*$/,
       reason: 'DynamoDB assigns export ids at run time; DescribeExport is limited to the exports of the mirrored table.',
     },

@@ -104,6 +104,11 @@ export class MirrorStorage extends Construct {
   }
 
   /** `s3://bucket/logs/` */
+  /** Key prefix of the verification reports: under the job logs, so they expire with them. */
+  public get verificationPrefix(): string {
+    return `${this.logPrefix}/verification`;
+  }
+
   public get logUri(): string {
     return `s3://${this.bucket.bucketName}/${this.logPrefix}/`;
   }

@@ -10,6 +10,8 @@ import { SparkEngine } from '../engine/spark-engine';
 import { MirrorPlanFunction } from '../mirror-plan-function';
 import { LEASE_HOLDER_ATTRIBUTE, LEASE_KEY, LEASE_KEY_ATTRIBUTE } from './lease-item';
 import { PlanConfig } from './plan';
+import { FRESHNESS_DIMENSION, FRESHNESS_NAMESPACE } from '../monitoring/freshness';
+import { VERIFICATION_DIFFERENCES_METRIC, VERIFICATION_KIND_METRICS } from '../monitoring/verification';
 import { MirrorStorage } from '../storage/mirror-storage';
 
 /** Settings of the workflow. */
@@ -42,7 +44,7 @@ const RUN_TIMEOUT = Duration.hours(24);
  */
 const JOB_TIMEOUT = Duration.hours(8);
 
-/** A maintenance run that finds another run holding the lease asks again this often, this many times. */
+/** A maintenance or verification run that finds another run holding the lease asks again this often, this many times. */
 const MAINTENANCE_LEASE_POLL = Duration.minutes(10);
 const MAINTENANCE_LEASE_WAITS = 12;
 
@@ -50,7 +52,9 @@ const MAINTENANCE_LEASE_WAITS = 12;
  * The state machine that drives the mirror, its plan Lambda and its log group.
  *
  * Input `{"mode": "MIRROR"}` (the default) exports and applies; `{"mode": "MAINTAIN"}` runs table
- * maintenance. Both take the same run lease, so maintenance never overlaps a merge.
+ * maintenance; `{"mode": "VERIFY"}` compares the table with a full export at its watermark and publishes
+ * the differences as metrics. All take the same run lease to act on the table (a verification only for
+ * its Spark job, not its export), so nothing else overlaps a merge.
  */
 export class MirrorWorkflow extends Construct {
   public readonly stateMachine: sfn.StateMachine;
@@ -135,11 +139,11 @@ export class MirrorWorkflow extends Construct {
     this.grantWorkflowPermissions();
   }
 
-  /** The payload of the plan Lambda: static settings of this mirror. */
-  private planPayload(): Record<string, unknown> {
+  /** The payload of the plan Lambda: static settings of this mirror, and the mode (the run's, unless given). */
+  private planPayload(mode?: string): Record<string, unknown> {
     const { storage, plan } = this.props;
     return {
-      'mode.$': '$.mode',
+      ...(mode ? { mode } : { 'mode.$': '$.mode' }),
       'now.$': '$$.Execution.StartTime',
       'execution.$': '$$.Execution.Id',
       'config': {
@@ -161,11 +165,14 @@ export class MirrorWorkflow extends Construct {
     const maintainMode = new sfn.Pass(this, 'Maintenance run', {
       result: sfn.Result.fromObject({ mode: 'MAINTAIN', leaseWaits: { count: 0 } }),
     });
+    const verifyMode = new sfn.Pass(this, 'Verification run', {
+      result: sfn.Result.fromObject({ mode: 'VERIFY', verifyArguments: this.props.engine.verifyArguments(), leaseWaits: { count: 0 } }),
+    });
 
     // Everything after the lease runs in one branch, so that every way out of it, success or failure,
     // passes the release of the lease.
     const run = new sfn.Parallel(this, 'Run', {
-      comment: 'Plans (taking the run lease), exports and applies, or maintains; the lease is released after it, whatever happened.',
+      comment: 'Plans (taking the run lease), exports and applies, maintains or verifies; the lease is released after it, whatever happened.',
       outputPath: '$[0]',
     });
     run.branch(this.planAndAct());
@@ -181,11 +188,11 @@ export class MirrorWorkflow extends Construct {
 
     mirrorMode.next(run);
     maintainMode.next(run);
+    verifyMode.next(this.verificationExport(run));
+    const modeIs = (mode: string) => sfn.Condition.and(sfn.Condition.isPresent('$.mode'), sfn.Condition.stringEquals('$.mode', mode));
     return new sfn.Choice(this, 'Which run?')
-      .when(sfn.Condition.and(
-        sfn.Condition.isPresent('$.mode'),
-        sfn.Condition.stringEquals('$.mode', 'MAINTAIN'),
-      ), maintainMode)
+      .when(modeIs('MAINTAIN'), maintainMode)
+      .when(modeIs('VERIFY'), verifyMode)
       .otherwise(mirrorMode);
   }
 
@@ -288,21 +295,28 @@ export class MirrorWorkflow extends Construct {
     exportWindows.itemProcessor(windowExport);
 
     // Another execution holds the lease: a mirror run leaves it to that one (the next scheduled run
-    // catches up); a maintenance run waits for it, and fails visibly if it never gets its turn.
+    // catches up); a maintenance or verification run waits for it, and fails visibly if it never gets its turn.
     const leaseWait = new sfn.Wait(this, 'Wait for the run lease', { time: sfn.WaitTime.duration(MAINTENANCE_LEASE_POLL) });
     const countWait = new sfn.Pass(this, 'Count the lease waits', {
       parameters: { 'count.$': 'States.MathAdd($.leaseWaits.count, 1)' },
       resultPath: '$.leaseWaits',
     });
+    const waits = sfn.Condition.or(sfn.Condition.stringEquals('$.mode', 'MAINTAIN'), sfn.Condition.stringEquals('$.mode', 'VERIFY'));
     const anotherRun = new sfn.Choice(this, 'Wait for the other run?')
       .when(sfn.Condition.and(
-        sfn.Condition.stringEquals('$.mode', 'MAINTAIN'),
+        waits,
         sfn.Condition.numberLessThan('$.leaseWaits.count', MAINTENANCE_LEASE_WAITS),
       ), leaseWait.next(countWait).next(plan))
       .when(sfn.Condition.stringEquals('$.mode', 'MAINTAIN'),
         new sfn.Fail(this, 'Maintenance could not run', {
           comment: `Another run held the lease through ${MAINTENANCE_LEASE_WAITS} waits.`,
           error: 'MaintenanceNotRun',
+          causePath: '$.plan.reason',
+        }))
+      .when(sfn.Condition.stringEquals('$.mode', 'VERIFY'),
+        new sfn.Fail(this, 'Verification could not run', {
+          comment: `Another run held the lease through ${MAINTENANCE_LEASE_WAITS} waits.`,
+          error: 'VerificationNotRun',
           causePath: '$.plan.reason',
         }))
       .otherwise(new sfn.Succeed(this, 'Another execution is running', {
@@ -323,6 +337,9 @@ export class MirrorWorkflow extends Construct {
       .when(sfn.Condition.stringEquals('$.plan.action', 'MAINTAIN'), maintainJob.next(maintained))
       .when(sfn.Condition.stringEquals('$.plan.action', 'NOTHING_TO_MAINTAIN'),
         new sfn.Succeed(this, 'Nothing to maintain'))
+      .when(sfn.Condition.stringEquals('$.plan.action', 'VERIFY'), this.verification())
+      .when(sfn.Condition.stringEquals('$.plan.action', 'NOTHING_TO_VERIFY'),
+        new sfn.Succeed(this, 'Nothing to verify any more', { comment: 'The table was dropped after the export.' }))
       .when(sfn.Condition.stringEquals('$.plan.action', 'WAIT_FOR_REBOOTSTRAP'),
         new sfn.Fail(this, 'Watermark outside the PITR window', { error: 'WatermarkOutsidePitrWindow', causePath: '$.plan.reason' }))
       .when(sfn.Condition.stringEquals('$.plan.action', 'PITR_DISABLED'),
@@ -332,6 +349,111 @@ export class MirrorWorkflow extends Construct {
       .otherwise(new sfn.Fail(this, 'Unknown plan', { error: 'UnknownPlan', causePath: '$.plan.reason' }));
 
     return plan.next(route);
+  }
+
+  /**
+   * The first half of a verification, before the run lease: the full export at the table's watermark,
+   * planned from reads only. A full export can take longer than a mirror run; made outside the lease,
+   * it delays no mirror run, and the job reaches the snapshot at that watermark by time travel even when
+   * a mirror run has moved the watermark since.
+   */
+  private verificationExport(run: sfn.IChainable): sfn.IChainable {
+    const { storage } = this.props;
+    const plan = new tasks.LambdaInvoke(this, 'Plan the verification export', {
+      comment: 'Reads the watermark and the PITR window; takes no lease.',
+      lambdaFunction: this.planFunction,
+      payload: sfn.TaskInput.fromObject(this.planPayload('VERIFY_EXPORT')),
+      payloadResponseOnly: true,
+      resultPath: '$.plan',
+    });
+    plan.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(10), maxAttempts: 3, backoffRate: 2 });
+    const locations = new sfn.Pass(this, 'Verification export folder', {
+      comment: 'The export folder and the report, named after the execution.',
+      parameters: {
+        'exportTime.$': '$.plan.fullExport.exportTime',
+        'folder.$': this.folderOf('$.export.started.arn'),
+        'reportKey.$': `States.Format('${storage.verificationPrefix}/{}.json', $$.Execution.Name)`,
+        'reportUri.$': `States.Format('s3://${storage.bucket.bucketName}/${storage.verificationPrefix}/{}.json', $$.Execution.Name)`,
+      },
+      resultPath: '$.verification',
+    });
+    const fullExport = this.exportLoop('Verification export', locations.next(run), {
+      prepare: {
+        'token.$': '$.plan.fullExport.clientToken',
+        'attempt': 1,
+      },
+      startParameters: {
+        'ExportType': 'FULL_EXPORT',
+        'ExportTime.$': '$.plan.fullExport.exportTime',
+      },
+    });
+    return plan.next(new sfn.Choice(this, 'Can the table be verified?')
+      .when(sfn.Condition.stringEquals('$.plan.action', 'VERIFY'), fullExport)
+      .when(sfn.Condition.stringEquals('$.plan.action', 'NOTHING_TO_VERIFY'),
+        new sfn.Succeed(this, 'Nothing to verify', { comment: 'The table has no watermark yet.' }))
+      .otherwise(new sfn.Fail(this, 'Verification not possible', {
+        comment: 'The watermark is outside the PITR window, PITR is off, or the table mirrors another source.',
+        error: 'VerificationNotPossible',
+        causePath: '$.plan.reason',
+      })));
+  }
+
+  /**
+   * The second half of a verification, holding the run lease: the job's `verify` of the export against
+   * the table with its report in the bucket, then the report's counts as metrics. The job exits 0 on a
+   * difference (`--exit-zero-when-different`): a difference is the verification alarm's business, while
+   * a failed job (a refusal, exit 2) fails the run like any broken run.
+   */
+  private verification(): sfn.IChainable {
+    const { storage } = this.props;
+    const jobArguments = new sfn.Pass(this, 'Verification job arguments', {
+      comment: 'The verify arguments, then the report and the export folder, flattened by the job state.',
+      parameters: { 'parts.$': "States.Array($.verifyArguments, States.Array('--report', $.verification.reportUri, $.verification.folder))" },
+      resultPath: '$.job',
+    });
+    const verifyJob = this.sparkJob('Verify table (Spark)', 'verify', '$.job.parts[*][*]');
+    const readReport = new tasks.CallAwsService(this, 'Read the verification report', {
+      service: 's3',
+      action: 'getObject',
+      parameters: { 'Bucket': storage.bucket.bucketName, 'Key.$': '$.verification.reportKey' },
+      iamResources: [storage.objectsArn(storage.verificationPrefix)],
+      iamAction: 's3:GetObject',
+      // The report is small JSON (counts and at most 10 keys of each kind), well within a state's payload.
+      resultSelector: { 'report.$': 'States.StringToJson($.Body)' },
+      resultPath: '$.verification.read',
+    });
+    readReport.addRetry({ errors: ['S3.S3Exception'], interval: Duration.seconds(5), maxAttempts: 3, backoffRate: 2 });
+
+    const dimensions = [{ Name: FRESHNESS_DIMENSION, Value: `${storage.databaseName}.${storage.tableName}` }];
+    const count = (field: string) => `$.verification.read.report.${field}`;
+    const metrics = new sfn.CustomState(this, 'Publish the verification metrics', {
+      stateJson: {
+        Type: 'Task',
+        Resource: `arn:${Stack.of(this).partition}:states:::aws-sdk:cloudwatch:putMetricData`,
+        Parameters: {
+          Namespace: FRESHNESS_NAMESPACE,
+          MetricData: [
+            {
+              'MetricName': VERIFICATION_DIFFERENCES_METRIC,
+              'Dimensions': dimensions,
+              'Unit': 'Count',
+              'Value.$': `States.MathAdd(States.MathAdd(${count('missing')}, ${count('extra')}), ${count('different')})`,
+            },
+            ...VERIFICATION_KIND_METRICS.map(([field, name]) => ({
+              'MetricName': name,
+              'Dimensions': dimensions,
+              'Unit': 'Count',
+              'Value.$': count(field),
+            })),
+          ],
+        },
+        ResultPath: null,
+      },
+    });
+    metrics.addRetry({ errors: ['States.TaskFailed'], interval: Duration.seconds(5), maxAttempts: 3, backoffRate: 2 });
+
+    const verified = new sfn.Succeed(this, 'Verified', { comment: 'The counts are published; the verification alarm watches their sum.' });
+    return jobArguments.next(verifyJob).next(readReport).next(metrics).next(verified);
   }
 
   /** The intrinsic expression of an export's folder: `s3://bucket/prefix/AWSDynamoDB/<ExportId>/`. */
@@ -417,7 +539,7 @@ export class MirrorWorkflow extends Construct {
   }
 
   /** An EMR Serverless job run of the Spark job, waited for (`.sync`). */
-  private sparkJob(name: string, kind: 'apply' | 'maintain', argumentsPath: string | undefined): sfn.CustomState {
+  private sparkJob(name: string, kind: 'apply' | 'maintain' | 'verify', argumentsPath: string | undefined): sfn.CustomState {
     const { storage, engine } = this.props;
     const args: Record<string, unknown> = argumentsPath
       ? { 'EntryPointArguments.$': argumentsPath }
@@ -489,6 +611,13 @@ export class MirrorWorkflow extends Construct {
       sid: 'WriteExports',
       actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:PutObjectAcl'],
       resources: [storage.objectsArn(storage.exportPrefix)],
+    }));
+    // PutMetricData takes no resource-level permission: the grant is limited to the mirror's namespace.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'PublishVerificationMetrics',
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': FRESHNESS_NAMESPACE } },
     }));
     storage.encryptionKey?.grantEncryptDecrypt(role);
   }

@@ -7,8 +7,11 @@ import { createHash } from 'crypto';
  * point-in-time recovery window) and calls `planRun`; the state machine acts on the result.
  */
 
-/** What the state machine was started for. */
-export type RunMode = 'MIRROR' | 'MAINTAIN';
+/**
+ * What the state machine asks for. A verification plans its export first, without the run lease
+ * (`VERIFY_EXPORT`), and takes the lease only for its Spark job (`VERIFY`).
+ */
+export type RunMode = 'MIRROR' | 'MAINTAIN' | 'VERIFY_EXPORT' | 'VERIFY';
 
 /** What the state machine does next. */
 export type PlanAction =
@@ -30,6 +33,12 @@ export type PlanAction =
   | 'MAINTAIN'
   /** Maintenance run, but the table does not exist yet. */
   | 'NOTHING_TO_MAINTAIN'
+  /** Verification run: a full export at the watermark (planned without the lease), then, with the lease, the job's `verify`. */
+  | 'VERIFY'
+  /** Verification run, but the table has no watermark yet. */
+  | 'NOTHING_TO_VERIFY'
+  /** Verification run, but the watermark is outside the point-in-time recovery window: no export can be taken at it. */
+  | 'CANNOT_VERIFY'
   /** Another execution holds the run lease: this one does nothing (a maintenance run waits and asks again). */
   | 'ANOTHER_RUN'
   /** Point-in-time recovery was enabled too recently: no time is restorable yet for the full export (a later run bootstraps). */
@@ -103,7 +112,7 @@ export interface Plan {
   readonly watermark: string | null;
   /** Seconds between the watermark and now, when there is a watermark. */
   readonly lagSeconds: number | null;
-  /** Set for BOOTSTRAP and REBOOTSTRAP. */
+  /** Set for BOOTSTRAP, REBOOTSTRAP and VERIFY. */
   readonly fullExport: PlannedFullExport | null;
   /** Non-empty for APPLY, ordered by time, chained end to start. */
   readonly windows: PlannedWindow[];
@@ -185,6 +194,43 @@ function fullExportPlan(action: 'BOOTSTRAP' | 'REBOOTSTRAP', reason: string, con
   };
 }
 
+/**
+ * A verification exports the table at exactly its watermark, so that the job compares the export with
+ * the snapshot of that watermark. Its ClientToken differs from a bootstrap's at the same time: the
+ * verification gets an export of its own, not the one the table was built from.
+ */
+function verifyExportPlan(config: PlanConfig, facts: PlanFacts): Plan {
+  if (facts.tableExists && facts.mirroredTableArn && facts.mirroredTableArn !== config.tableArn) {
+    return stop('TABLE_MISMATCH',
+      `The Iceberg table mirrors ${facts.mirroredTableArn}, not ${config.tableArn}; refusing to verify it.`, facts);
+  }
+  if (!facts.pitrEnabled) {
+    return stop('PITR_DISABLED', `Point-in-time recovery is not enabled on ${config.tableArn}: no export can be taken.`, facts);
+  }
+  if (!facts.tableExists || !facts.watermark) {
+    return stop('NOTHING_TO_VERIFY', 'The Iceberg table has no watermark yet: nothing to verify.', facts);
+  }
+  const watermark = facts.watermark;
+  const outside = (facts.earliestRestorable && watermark.getTime() < facts.earliestRestorable.getTime())
+    || (facts.latestRestorable && watermark.getTime() > facts.latestRestorable.getTime());
+  if (outside) {
+    return stop('CANNOT_VERIFY',
+      `The watermark ${formatTime(watermark)} is outside the point-in-time recovery window of ${config.tableArn} `
+      + `(${facts.earliestRestorable ? formatTime(facts.earliestRestorable) : '?'} to ${facts.latestRestorable ? formatTime(facts.latestRestorable) : '?'}): `
+      + 'no full export can be taken at it; a mirror run must move the watermark first.',
+      facts);
+  }
+  const exportTime = formatTime(watermark);
+  return {
+    action: 'VERIFY',
+    reason: `Verifying the Iceberg table against a full export at its watermark ${exportTime}.`,
+    watermark: exportTime,
+    lagSeconds: lagOf(facts),
+    fullExport: { exportTime, clientToken: exportClientToken([config.tableArn, 'VERIFY', exportTime]) },
+    windows: [],
+  };
+}
+
 function lagOf(facts: PlanFacts): number | null {
   if (!facts.watermark) {
     return null;
@@ -213,6 +259,11 @@ function stop(action: PlanAction, reason: string, facts: PlanFacts): Plan {
 export function planRun(mode: RunMode, config: PlanConfig, facts: PlanFacts): Plan {
   validateConfig(config);
 
+  if (mode === 'VERIFY_EXPORT') {
+    // Reads only: the export does not touch the Iceberg table, so it needs no lease and delays no run.
+    return verifyExportPlan(config, facts);
+  }
+
   if (!facts.runLease.acquired) {
     return stop('ANOTHER_RUN',
       `Execution ${facts.runLease.holder} (started ${facts.runLease.since}) holds the run lease: never two runs on one table at once.`,
@@ -234,6 +285,12 @@ export function planRun(mode: RunMode, config: PlanConfig, facts: PlanFacts): Pl
     return stop('PITR_DISABLED',
       `Point-in-time recovery is not enabled on ${config.tableArn}: exports are impossible. Enable it; the mirror then re-bootstraps or waits, per its re-bootstrap policy.`,
       facts);
+  }
+
+  if (mode === 'VERIFY') {
+    return facts.tableExists
+      ? stop('VERIFY', 'Verifying the Iceberg table against the verification export.', facts)
+      : stop('NOTHING_TO_VERIFY', 'The Iceberg table does not exist: nothing to verify.', facts);
   }
 
   if (!facts.tableExists || !facts.watermark) {

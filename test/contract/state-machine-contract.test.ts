@@ -35,8 +35,13 @@ describe.each(variants)('with %s', (_name, synthesize) => {
       'Full export: describe: dynamodb DescribeExport',
       'Full export: start: dynamodb ExportTableToPointInTime',
       'Maintain table (Spark): emr-serverless StartJobRun',
+      'Publish the verification metrics: cloudwatch PutMetricData',
+      'Read the verification report: s3 GetObject',
       'Release the run lease after a failure: dynamodb DeleteItem',
       'Release the run lease: dynamodb DeleteItem',
+      'Verification export: describe: dynamodb DescribeExport',
+      'Verification export: start: dynamodb ExportTableToPointInTime',
+      'Verify table (Spark): emr-serverless StartJobRun',
       'Window export: describe: dynamodb DescribeExport',
       'Window export: start: dynamodb ExportTableToPointInTime',
     ]);
@@ -140,6 +145,17 @@ describe('deliberate breaks are reported', () => {
       state.OutputPath = '$.ExportDescription.ExportStatus.Code';
     })).toEqual([
       'Full export: describe: DescribeExport: $.ExportDescription.ExportStatus.Code: .Code reads into ExportStatus, a string',
+    ]);
+  });
+
+  test('a metric datum with a misspelt member and a value of the wrong kind', () => {
+    expect(added('Publish the verification metrics', (state) => {
+      const [datum] = state.Parameters.MetricData;
+      datum.Unit = 'Keys';
+      datum['Value.$'] = "States.Format('{}', $.verification.read.report.missing)";
+    })).toEqual([
+      expect.stringMatching(/^Publish the verification metrics: PutMetricData: MetricData\[0\]\.Unit: "Keys" is not one of /),
+      expect.stringMatching(/^Publish the verification metrics: PutMetricData: MetricData\[0\]\.Value\.\$: .* yields a string, the member is a double/),
     ]);
   });
 

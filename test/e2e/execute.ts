@@ -7,7 +7,8 @@
  * Prints one JSON line: { status, output | error, states, jobs }.
  *
  * How each kind of Task is answered:
- * - `aws-sdk:<service>:<action>`: the same call through the AWS SDK, sent to the emulator;
+ * - `aws-sdk:<service>:<action>`: the same call through the AWS SDK, sent to the emulator (through
+ *   boto3 in the test's Python for a service whose JavaScript client is not installed);
  * - the plan Lambda: its bundled code from the cloud assembly, called in this process;
  * - `emr-serverless:startJobRun.sync`: the entry point and --py-files the job run names are fetched
  *   from the emulator's S3 and run by local-mode Spark, with the job's arguments plus `--local` and
@@ -106,10 +107,57 @@ function recase(value: any, first: (c: string) => string): any {
   return value;
 }
 
+/** Calls boto3 in the test's Python with the members as Step Functions passes them (boto3 spells them the same). */
+const BOTO3_CALL = `
+import json, sys
+import boto3
+from botocore.exceptions import ClientError
+request = json.load(sys.stdin)
+client = boto3.client(request["service"], endpoint_url=request["endpoint"], region_name=request["region"])
+try:
+    answer = getattr(client, request["operation"])(**request["input"])
+except ClientError as error:
+    print(json.dumps({"error": {"name": error.response["Error"]["Code"], "message": str(error)}}))
+else:
+    answer.pop("ResponseMetadata", None)
+    print(json.dumps({"answer": answer}, default=lambda v: v.isoformat()))
+`;
+
+/** A call of a service whose AWS SDK for JavaScript client this project does not install (CloudWatch), through boto3. */
+function boto3Call(resource: string, service: string, action: string): Handler {
+  const { service: botoService } = callOfResource(resource)!;
+  const operation = action.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  return async (input) => {
+    const run = spawnSync(request.python, ['-c', BOTO3_CALL], {
+      input: JSON.stringify({ service: botoService, endpoint, region: deployment.region, operation, input }),
+      encoding: 'utf-8',
+    });
+    if (run.status !== 0) {
+      throw new Error(`boto3 ${botoService} ${operation} exited ${run.status}: ${run.stderr}`);
+    }
+    const result = JSON.parse(run.stdout.trim().split('\n').pop()!);
+    if (result.error) {
+      throw Object.assign(new Error(result.error.message), { name: taskErrorName(botoService, result.error.name) });
+    }
+    return checked(resource, result.answer);
+  };
+}
+
+/** Step Functions answers S3 GetObject with the body as text (the SDK gives a stream). */
+async function withTextBody(output: any): Promise<any> {
+  return output.Body && typeof output.Body.transformToString === 'function'
+    ? { ...output, Body: await output.Body.transformToString() } : output;
+}
+
 function sdkCall(resource: string, service: string, action: string): Handler {
   // The client package is known only from the Task's resource.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const sdk = require(`@aws-sdk/client-${service}`);
+  let sdk: any;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    sdk = require(`@aws-sdk/client-${service}`);
+  } catch {
+    return boto3Call(resource, service, action);
+  }
   const clientName = Object.keys(sdk).find((k) => k.endsWith('Client') && k !== '__Client')!;
   const command = sdk[`${action.charAt(0).toUpperCase()}${action.slice(1)}Command`];
   const client = new sdk[clientName]({ endpoint });
@@ -118,7 +166,7 @@ function sdkCall(resource: string, service: string, action: string): Handler {
     try {
       const camel = CAMEL_CASE_SERVICES.has(service);
       const members = withDates(camel ? recase(input, (c) => c.toLowerCase()) : input);
-      const { $metadata, ...output } = await client.send(new command(members));
+      const { $metadata, ...output } = await withTextBody(await client.send(new command(members)));
       answer = JSON.parse(JSON.stringify(camel ? recase(output, (c) => c.toUpperCase()) : output));
     } catch (error) {
       const e = error as Error;

@@ -65,6 +65,7 @@ def orders_stack(app: App) -> Stack:
         },
         partition_buckets=16,
         maintenance_schedule=scheduler.ScheduleExpression.cron(hour="3", minute="0"),
+        verification_schedule=scheduler.ScheduleExpression.cron(week_day="SUN", hour="4", minute="15"),
         rebootstrap_policy=RebootstrapPolicy.ALARM_AND_WAIT,
         encryption_key=kms.Key(stack, "MirrorKey", enable_key_rotation=True),
         export_retention=Duration.days(3),
@@ -85,12 +86,14 @@ def orders_stack(app: App) -> Stack:
     assert mirror.freshness_metric.to_metric_config()
     assert mirror.freshness_alarm.alarm_arn
     assert mirror.failure_alarm.alarm_arn
+    assert mirror.verification_alarm.alarm_arn
     assert ColumnType.decimal(2).type_name == "decimal(38,2)"
 
     # Alarm actions, the run-failed event and the metrics, as an operator wires them.
     alerts = sns.Topic(stack, "Alerts")
     mirror.freshness_alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts))
     mirror.failure_alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts))
+    mirror.verification_alarm.add_alarm_action(cloudwatch_actions.SnsAction(alerts))
     mirror.on_run_failed("RunFailed", target=events_targets.SnsTopic(alerts))
     cloudwatch.Dashboard(
         stack,
@@ -99,7 +102,10 @@ def orders_stack(app: App) -> Stack:
             cloudwatch.GraphWidget(
                 title="Orders mirror",
                 left=[mirror.metric_freshness_lag(period=Duration.hours(1))],
-                right=[mirror.metric_failed_runs(period=Duration.days(1))],
+                right=[
+                    mirror.metric_failed_runs(period=Duration.days(1)),
+                    mirror.metric_verification_differences(period=Duration.days(1)),
+                ],
             )
         ]],
     )

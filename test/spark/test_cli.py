@@ -88,6 +88,7 @@ def test_local_verify_exit_status_is_0_equal_1_different_2_refused(spark, tmp_pa
     equal = cli("local", "verify", *target, str(full))
     cli("local", "query", "--warehouse", str(warehouse), "--sql", "DELETE FROM shop.orders WHERE pk = 'b'")
     different = cli("local", "verify", *target, "--report", str(report), str(full))
+    reported = cli("local", "verify", *target, "--exit-zero-when-different", str(full))
     refused = cli("local", "verify", *target, str(later))
 
     assert equal.returncode == 0, equal.stderr[-3000:]
@@ -98,4 +99,6 @@ def test_local_verify_exit_status_is_0_equal_1_different_2_refused(spark, tmp_pa
     assert (last["missing"], last["extra"], last["different"]) == (1, 0, 0)
     assert last["sample"]["missing"] == [{"pk": "b", "sk": "2"}]
     assert json.loads(report.read_text()) == last
+    assert reported.returncode == 0, reported.stderr[-3000:]
+    assert json.loads(reported.stdout.splitlines()[-1])["missing"] == 1
     assert refused.returncode == 2 and "no snapshot has the watermark 2026-01-14T10:19:50.622Z" in refused.stderr

@@ -145,9 +145,32 @@ class World:
             assert self.emulator.client("dynamodb").scan(TableName=table["TableName"])["Items"] == [], result
         return result
 
+    def verification_metrics(self) -> dict[str, float]:
+        """The largest value of each verification metric the state machine put into the emulator's CloudWatch."""
+        cloudwatch = self.emulator.client("cloudwatch")
+        mirror = {"Name": "Mirror", "Value": f"{self.deployment['database']}.{self.deployment['table']}"}
+        values = {}
+        kinds = ["VerificationMissingItems", "VerificationExtraItems", "VerificationDifferentItems"]
+        for name in ["VerificationDifferences", *kinds]:
+            points = cloudwatch.get_metric_statistics(
+                Namespace="DynamoIcebergMirror",
+                MetricName=name,
+                Dimensions=[mirror],
+                StartTime=datetime(2000, 1, 1, tzinfo=timezone.utc),
+                EndTime=datetime(2100, 1, 1, tzinfo=timezone.utc),
+                Period=86400,
+                Statistics=["Maximum"],
+            )["Datapoints"]
+            values[name] = max(p["Maximum"] for p in points)
+        return values
+
+    def report(self, uri: str) -> dict[str, Any]:
+        bucket, _, key = uri.removeprefix("s3://").partition("/")
+        return json.loads(self.emulator.client("s3").get_object(Bucket=bucket, Key=key)["Body"].read())
+
     # -- the mirror, through the Glue catalog -----------------------------------------------------
 
-    def mirror(self) -> tuple[dict[Any, Item], dict[str, str]]:
+    def iceberg_table(self) -> Any:
         from pyiceberg.catalog.glue import GlueCatalog
 
         endpoint = self.emulator.endpoint
@@ -164,7 +187,10 @@ class World:
                 "s3.secret-access-key": CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
             },
         )
-        table = catalog.load_table(f"{self.deployment['database']}.{self.deployment['table']}")
+        return catalog.load_table(f"{self.deployment['database']}.{self.deployment['table']}")
+
+    def mirror(self) -> tuple[dict[Any, Item], dict[str, str]]:
+        table = self.iceberg_table()
         properties = dict(table.properties)
         columns = json.loads(properties[PROP_COLUMNS])
         assert json.loads(properties[PROP_KEY]) == KEY
@@ -333,3 +359,45 @@ def test_a_mirror_run_by_the_synthesized_state_machine_against_the_emulator(worl
     world.assert_mirror_at_watermark()
     # The oracle agrees with the emulator's own table, read back through the DynamoDB API.
     assert_mirror_matches(world.scan(), world.oracle.state_at(clock.now_micros()))
+
+
+def test_verification_runs_prove_the_mirror_and_count_a_planted_fault(world: World):
+    """Runs after the mirror test (same module, same emulator): the mirror it left is verified."""
+    if world.runs == 0:
+        pytest.skip("needs the mirror the previous test built")
+    watermark = world.mirror()[1][PROP_WATERMARK]
+
+    # WHEN a verification is started by hand
+    clean = world.execute("VERIFY")
+
+    # THEN a full export at exactly the watermark, the verify job with its report, and zeros published
+    assert clean["status"] == "SUCCEEDED", clean
+    assert clean["output"]["plan"]["action"] == "VERIFY"
+    assert micros_of(clean["output"]["verification"]["exportTime"]) == parse_iso_ms(watermark)
+    # The export is planned and made before the run lease is taken; only the job holds it.
+    assert clean["states"].index("Verification export: start") < clean["states"].index("Plan")
+    assert clean["states"].count("Verification export: start") == 1
+    (job,) = clean["jobs"]
+    assert job[0] == "verify" and "--exit-zero-when-different" in job
+    report_uri = job[job.index("--report") + 1]
+    assert report_uri.endswith(f"/emr-logs/verification/run-{world.runs}.json")
+    assert world.report(report_uri)["missing"] == 0
+    assert world.verification_metrics()["VerificationDifferences"] == 0
+
+    # GIVEN a planted fault: a row deleted from the Iceberg table behind the mirror's back
+    from pyiceberg.expressions import And, EqualTo
+
+    world.iceberg_table().delete(delete_filter=And(EqualTo("pk", "product"), EqualTo("sk", "p-5")))
+
+    # WHEN the next verification runs
+    faulty = world.execute("VERIFY")
+
+    # THEN the run succeeds (a difference is the alarm's business), and the metric the alarm watches is not 0
+    assert faulty["status"] == "SUCCEEDED", faulty
+    report = world.report(faulty["jobs"][0][faulty["jobs"][0].index("--report") + 1])
+    assert (report["missing"], report["extra"], report["different"]) == (1, 0, 0)
+    assert report["sample"]["missing"] == [{"pk": "product", "sk": "p-5"}]
+    metrics = world.verification_metrics()
+    assert metrics["VerificationDifferences"] == 1
+    assert metrics["VerificationMissingItems"] == 1
+    assert (metrics["VerificationExtraItems"], metrics["VerificationDifferentItems"]) == (0, 0)

@@ -178,6 +178,54 @@ describe('planRun', () => {
     expect(plan.action).toBe(action);
   });
 
+  test('GIVEN a watermark in the PITR window WHEN planning a verification export THEN a full export at exactly the watermark, with a token of its own', () => {
+    const plan = planRun('VERIFY_EXPORT', CONFIG, facts({ watermark: new Date('2026-01-14T10:18:50.622Z') }));
+    expect(plan.action).toBe('VERIFY');
+    expect(plan.fullExport).toEqual({
+      exportTime: '2026-01-14T10:18:50.622Z',
+      clientToken: exportClientToken([TABLE_ARN, 'VERIFY', '2026-01-14T10:18:50.622Z']),
+    });
+    // Not the bootstrap's export at the same time: the verification reads an export of its own.
+    expect(plan.fullExport!.clientToken).not.toBe(exportClientToken([TABLE_ARN, 'FULL_EXPORT', '2026-01-14T10:18:50.622Z']));
+    expect(plan.windows).toEqual([]);
+  });
+
+  test.each([
+    [{ tableExists: false, watermark: undefined }, 'NOTHING_TO_VERIFY'],
+    [{ watermark: undefined }, 'NOTHING_TO_VERIFY'],
+    [{ watermark: new Date('2025-12-31T23:59:59Z') }, 'CANNOT_VERIFY'],
+    [{ watermark: new Date('2026-01-15T11:59:01Z') }, 'CANNOT_VERIFY'],
+    [{ pitrEnabled: false }, 'PITR_DISABLED'],
+    [{ mirroredTableArn: `${TABLE_ARN}-other` }, 'TABLE_MISMATCH'],
+  ] as Array<[Partial<PlanFacts>, string]>)('GIVEN %j WHEN planning a verification export THEN %s and no export', (given, action) => {
+    const plan = planRun('VERIFY_EXPORT', CONFIG, facts(given));
+    expect(plan.action).toBe(action);
+    expect(plan.fullExport).toBeNull();
+  });
+
+  test('GIVEN another execution holding the run lease WHEN planning a verification export THEN the export is planned all the same', () => {
+    const plan = planRun('VERIFY_EXPORT', CONFIG, facts({ runLease: { acquired: false, holder: '(not asked)', since: '' } }));
+    expect(plan.action).toBe('VERIFY');
+    expect(plan.fullExport?.exportTime).toBe('2026-01-15T10:00:00Z');
+  });
+
+  test.each([
+    [{}, 'VERIFY'],
+    [{ tableExists: false, watermark: undefined }, 'NOTHING_TO_VERIFY'],
+    [{ runLease: { acquired: false, holder: 'arn:aws:states:eu-north-1:123456789012:execution:mirror:other', since: '2026-01-15T11:00:00Z' } }, 'ANOTHER_RUN'],
+    [{ mirroredTableArn: `${TABLE_ARN}-other` }, 'TABLE_MISMATCH'],
+  ] as Array<[Partial<PlanFacts>, string]>)('GIVEN %j WHEN planning the verify job (with the lease) THEN %s and no export', (given, action) => {
+    const plan = planRun('VERIFY', CONFIG, facts(given));
+    expect(plan.action).toBe(action);
+    expect(plan.fullExport).toBeNull();
+  });
+
+  test('GIVEN a watermark outside the PITR window WHEN planning a verification export THEN the reason names the window', () => {
+    const plan = planRun('VERIFY_EXPORT', CONFIG, facts({ watermark: new Date('2025-12-20T00:00:00Z') }));
+    expect(plan.reason).toContain('2025-12-20T00:00:00Z is outside the point-in-time recovery window');
+    expect(plan.reason).toContain('2026-01-01T00:00:00Z to 2026-01-15T11:59:00Z');
+  });
+
   test.each([
     [{ minWindowSeconds: 60 }, 'config.minWindowSeconds'],
     [{ maxWindowSeconds: 90000 }, 'config.maxWindowSeconds'],

@@ -51,6 +51,12 @@ class FakeAws {
   public startErrors: string[] = [];
   /** How many Spark runs fail before one succeeds. */
   public sparkFailures = 0;
+  /** The counts the verify job reports. */
+  public verifyCounts = { missing: 0, extra: 0, different: 0 };
+  /** Objects the Spark job wrote (the verification reports), by S3 URI. */
+  public readonly objects: Record<string, string> = {};
+  /** The MetricData of each PutMetricData call. */
+  public readonly metricData: any[][] = [];
 
   public readonly calls: Array<{ state: string; input: any }> = [];
   public readonly exports: FakeExport[] = [];
@@ -182,6 +188,37 @@ class FakeAws {
     return this.jobRunOutput(input);
   }
 
+  /**
+   * The job's `verify`: refuses (fails) unless the export is a completed full export at the table's
+   * watermark, else writes its report where `--report` says.
+   */
+  private async runVerify(input: any) {
+    const args: string[] = input.JobDriver.SparkSubmit.EntryPointArguments;
+    this.jobs.push(args);
+    if (this.sparkFailures > 0) {
+      this.sparkFailures -= 1;
+      throw Object.assign(new Error('Job run failed: verify refused'), { name: 'States.TaskFailed' });
+    }
+    const folder = args[args.length - 1];
+    const exp = this.exports.find((e) => e.id === folder.split('/').slice(-2)[0]);
+    if (!exp || exp.outcome !== 'COMPLETED' || exp.params.ExportType !== 'FULL_EXPORT'
+      || Date.parse(exp.params.ExportTime) !== Date.parse(this.table![WATERMARK_PROPERTY])) {
+      throw Object.assign(new Error(`verify refused ${folder}`), { name: 'States.TaskFailed' });
+    }
+    const report = { table: 'db.orders_mirror', ...this.verifyCounts, watermark: this.table![WATERMARK_PROPERTY], sample: {} };
+    this.objects[args[args.indexOf('--report') + 1]] = `${JSON.stringify(report)}\n`;
+    return this.jobRunOutput(input);
+  }
+
+  /** S3 GetObject as Step Functions answers it: the body of a text object as a string. */
+  private getObject(input: any) {
+    const text = this.objects[`s3://${input.Bucket}/${input.Key}`];
+    if (text === undefined) {
+      throw Object.assign(new Error('The specified key does not exist.'), { name: 'S3.NoSuchKeyException' });
+    }
+    return { Body: text, ContentLength: Buffer.byteLength(text), ContentType: 'application/octet-stream', ETag: '"0"' };
+  }
+
   /** The state machine's conditional DeleteItem of the lease, with Step Functions' error names. */
   private release(input: any) {
     try {
@@ -203,6 +240,10 @@ class FakeAws {
         this.sourceTableArn = input.config.tableArn;
         return plan(input);
       }),
+      'Plan the verification export': record('Plan the verification export', (input: PlanEvent) => {
+        this.sourceTableArn = input.config.tableArn;
+        return plan(input);
+      }),
       'Full export: start': record('Full export: start', (i) => this.startExport(i)),
       'Window export: start': record('Window export: start', (i) => this.startExport(i)),
       'Full export: describe': record('Full export: describe', (i) => this.describeExport(i)),
@@ -211,6 +252,14 @@ class FakeAws {
       'Maintain table (Spark)': record('Maintain table (Spark)', (i) => {
         this.jobs.push(i.JobDriver.SparkSubmit.EntryPointArguments);
         return this.jobRunOutput(i);
+      }),
+      'Verification export: start': record('Verification export: start', (i) => this.startExport(i)),
+      'Verification export: describe': record('Verification export: describe', (i) => this.describeExport(i)),
+      'Verify table (Spark)': record('Verify table (Spark)', (i) => this.runVerify(i)),
+      'Read the verification report': record('Read the verification report', (i) => this.getObject(i)),
+      'Publish the verification metrics': record('Publish the verification metrics', (i) => {
+        this.metricData.push(i.MetricData);
+        return {};
       }),
       'Release the run lease': record('Release the run lease', (i) => this.release(i)),
       'Release the run lease after a failure': record('Release the run lease after a failure', (i) => this.release(i)),
@@ -566,6 +615,129 @@ describe('state machine on a local interpreter', () => {
     const output = await execute(fake, { mode: 'MAINTAIN' });
     expect(output.plan.action).toBe('NOTHING_TO_MAINTAIN');
     expect(fake.jobs).toHaveLength(0);
+  });
+
+  test('verification run: a full export at the watermark, the verify job with its report, the counts as metrics', async () => {
+    // GIVEN a mirror whose verify job finds one key missing and two different
+    const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
+    fake.verifyCounts = { missing: 1, extra: 0, different: 2 };
+    // WHEN started by hand with {"mode": "VERIFY"}
+    const output = await execute(fake, { mode: 'VERIFY' }, RebootstrapPolicy.AUTOMATIC, 'verify-1');
+    // THEN
+    expect(output.plan.action).toBe('VERIFY');
+    expect(fake.calledStates()).toEqual([
+      'Plan the verification export',
+      'Verification export: start', 'Verification export: describe', 'Verification export: describe',
+      'Plan',
+      'Verify table (Spark)',
+      'Read the verification report',
+      'Publish the verification metrics',
+      'Release the run lease',
+    ]);
+    expect(fake.exportStarts()[0]).toEqual(expect.objectContaining({
+      ExportType: 'FULL_EXPORT',
+      ExportTime: '2026-01-15T10:00:00Z',
+      ClientToken: `${exportClientToken([TABLE_ARN, 'VERIFY', '2026-01-15T10:00:00Z'])}-1`,
+    }));
+    const reportUri = expect.stringMatching(/^s3:\/\/<OrdersMirrorStorageBucket\w+>\/emr-logs\/verification\/verify-1\.json$/);
+    expect(fake.jobs[0]).toEqual([
+      'verify', '--catalog', 'glue',
+      '--warehouse', expect.stringMatching(/\/warehouse$/),
+      '--table', expect.stringMatching(/\.orders_mirror$/),
+      '--exit-zero-when-different',
+      '--report', reportUri,
+      folderOf(fake.exports[0]),
+    ]);
+    const dimensions = [{ Name: 'Mirror', Value: expect.stringMatching(/\.orders_mirror$/) }];
+    expect(fake.metricData).toEqual([[
+      { MetricName: 'VerificationDifferences', Dimensions: dimensions, Unit: 'Count', Value: 3 },
+      { MetricName: 'VerificationMissingItems', Dimensions: dimensions, Unit: 'Count', Value: 1 },
+      { MetricName: 'VerificationExtraItems', Dimensions: dimensions, Unit: 'Count', Value: 0 },
+      { MetricName: 'VerificationDifferentItems', Dimensions: dimensions, Unit: 'Count', Value: 2 },
+    ]]);
+    // The verification changed nothing and freed the lease.
+    expect(fake.table?.[WATERMARK_PROPERTY]).toBe('2026-01-15T10:00:00.000Z');
+    expect(fake.lease.item).toBeUndefined();
+  });
+
+  test('a clean verification publishes zeros', async () => {
+    const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
+    await execute(fake, { mode: 'VERIFY' });
+    expect(fake.metricData[0].map((d) => d.Value)).toEqual([0, 0, 0, 0]);
+  });
+
+  test('a verify job that refuses fails the run like any broken run: no metrics, the lease released', async () => {
+    const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
+    fake.sparkFailures = 2;
+    const error = await executionError(fake, { mode: 'VERIFY' });
+    expect(error.name).toBe('States.TaskFailed');
+    expect(error.message).toContain('verify refused');
+    expect(fake.jobs).toHaveLength(2);
+    expect(fake.metricData).toEqual([]);
+    expect(fake.calledStates().slice(-1)).toEqual(['Release the run lease after a failure']);
+    expect(fake.lease.item).toBeUndefined();
+  });
+
+  test('verification before the first bootstrap does nothing', async () => {
+    const output = await execute(new FakeAws(), { mode: 'VERIFY' });
+    expect(output.plan.action).toBe('NOTHING_TO_VERIFY');
+  });
+
+  test('a watermark outside the PITR window fails the verification visibly, exporting nothing', async () => {
+    const fake = withWatermark(new FakeAws(), '2025-12-01T00:00:00.000Z');
+    const error = await executionError(fake, { mode: 'VERIFY' });
+    expect(error.name).toBe('VerificationNotPossible');
+    expect(error.message).toContain('outside the point-in-time recovery window');
+    expect(fake.calledStates()).toEqual(['Plan the verification export']);
+  });
+
+  test('the verification export is made while a mirror run holds the lease; the job waits for the lease', async () => {
+    // GIVEN a mirror run holding the lease, which it releases while the verification waits
+    const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
+    fake.lease.put({ Item: { lease: { S: 'run' }, holder: { S: OTHER_EXECUTION }, since: { S: NOW } } });
+    fake.executionStatus[OTHER_EXECUTION] = 'RUNNING';
+    const handlers = fake.handlers();
+    const plan = handlers.Plan;
+    const plans: string[] = [];
+    handlers.Plan = async (input) => {
+      const result = await plan(input);
+      plans.push(result.action);
+      fake.lease.item = undefined;
+      return result;
+    };
+    // WHEN
+    const definition = definitionFor(RebootstrapPolicy.AUTOMATIC);
+    const output: any = await new StateMachine(definition, { validationOptions: { checkArn: false, checkPaths: false } }).run({ mode: 'VERIFY' }, {
+      overrides: { taskResourceLocalHandlers: fake.checker.taskHandlers(definition, handlers), ...withoutDelays(definition) },
+      context: { Execution: { Id: executionArn('verify'), Name: 'verify', StartTime: NOW }, StateMachine: { Id: STATE_MACHINE_ARN, Name: 'mirror' } },
+    }).result;
+    // THEN the export did not wait for the lease; the job did, once
+    expect(fake.checker.problems).toEqual([]);
+    expect(fake.calledStates().slice(0, 2)).toEqual(['Plan the verification export', 'Verification export: start']);
+    expect(plans).toEqual(['ANOTHER_RUN', 'VERIFY']);
+    expect(output.leaseWaits).toEqual({ count: 1 });
+    expect(fake.jobs[0][0]).toBe('verify');
+    expect(fake.metricData).toHaveLength(1);
+  });
+
+  test('verification whose job never gets the lease fails visibly with VerificationNotRun and leaves the holder alone', async () => {
+    const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
+    fake.lease.put({ Item: { lease: { S: 'run' }, holder: { S: OTHER_EXECUTION }, since: { S: NOW } } });
+    fake.executionStatus[OTHER_EXECUTION] = 'RUNNING';
+    const error = await executionError(fake, { mode: 'VERIFY' });
+    expect(error.name).toBe('VerificationNotRun');
+    expect(fake.exportStarts()).toHaveLength(1);
+    expect(fake.jobs).toHaveLength(0);
+    expect(fake.lease.item?.holder.S).toBe(OTHER_EXECUTION);
+  });
+
+  test('a mirror run that meets a verification holding the lease ends at once (the next one catches up)', async () => {
+    const fake = withWatermark(new FakeAws(), '2026-01-15T10:00:00.000Z');
+    fake.lease.put({ Item: { lease: { S: 'run' }, holder: { S: OTHER_EXECUTION }, since: { S: NOW }, mode: { S: 'VERIFY' } } });
+    fake.executionStatus[OTHER_EXECUTION] = 'RUNNING';
+    const output = await execute(fake);
+    expect(output.plan.action).toBe('ANOTHER_RUN');
+    expect(fake.calledStates()).toEqual(['Plan', 'Release the run lease']);
   });
 
   test('a manual start with an empty input is a mirror run', async () => {

@@ -54,6 +54,11 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument("--table", required=True, help="DATABASE.TABLE")
     verify.add_argument("--sample", type=int, default=10, help="keys reported of each kind (default 10)")
     verify.add_argument("--report", help="also write the JSON report to this URI (s3://... or a path)")
+    verify.add_argument(
+        "--exit-zero-when-different",
+        action="store_true",
+        help="exit 0 also when the table differs (the report says how); for schedulers that read the report",
+    )
     verify.add_argument("export", help="the full export's folder (holding manifest-summary.json)")
 
     maintain = commands.add_parser("maintain", help="compact, expire snapshots, remove orphan files")
@@ -104,7 +109,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _verify(spark, table: str, args: argparse.Namespace) -> int:
-    """Exit 0 when equal, 1 when different; the last stdout line is the JSON report."""
+    """Exit 0 when equal, 1 when different (0 with --exit-zero-when-different); the last stdout line is the report."""
     from .storage import Storage
     from .verify import verify
 
@@ -113,7 +118,8 @@ def _verify(spark, table: str, args: argparse.Namespace) -> int:
     if args.report:
         Storage(spark).write_bytes(to_uri(args.report), (text + "\n").encode("utf-8"))
     print(text, flush=True)
-    return 0 if report["missing"] == report["extra"] == report["different"] == 0 else 1
+    equal = report["missing"] == report["extra"] == report["different"] == 0
+    return 0 if equal or args.exit_zero_when_different else 1
 
 
 def _running_session():

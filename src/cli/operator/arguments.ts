@@ -1,11 +1,11 @@
-/** The run modes the state machine's input accepts today (`{"mode": ...}`), by their command-line names. */
-export const RUN_MODES: Record<string, string> = { mirror: 'MIRROR', maintain: 'MAINTAIN' };
+/** The run modes the state machine's input accepts (`{"mode": ...}`), by their command-line names. */
+export const RUN_MODES: Record<string, string> = { mirror: 'MIRROR', maintain: 'MAINTAIN', verify: 'VERIFY' };
 
 /** A parsed operator command line. */
 export interface OperatorArguments {
   readonly stack?: string;
   readonly stateMachine?: string;
-  /** The state machine's input mode (`MIRROR`, `MAINTAIN`). */
+  /** The state machine's input mode (`MIRROR`, `MAINTAIN`, `VERIFY`). */
   readonly mode: string;
   readonly json: boolean;
   readonly region?: string;

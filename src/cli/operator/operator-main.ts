@@ -8,7 +8,7 @@ import { statusText } from './status-text';
 
 export const OPERATOR_USAGE = `Operator commands (a deployed mirror; AWS credentials and region as for the AWS CLI):
   dynamo-iceberg-mirror status (--stack NAME | --state-machine ARN) [--region REGION] [--json]
-  dynamo-iceberg-mirror run (--stack NAME | --state-machine ARN) [--mode mirror|maintain] [--region REGION] [--json]
+  dynamo-iceberg-mirror run (--stack NAME | --state-machine ARN) [--mode mirror|maintain|verify] [--region REGION] [--json]
 Exit status: 0 done (run: the execution succeeded), 1 failed (run: the execution did not succeed), 2 usage.`;
 
 /** Where the commands write, and what they talk to: replaceable in tests. */

@@ -65,11 +65,15 @@ export function mirrorLikeDefinition(options: MirrorLikeOptions): object {
     States: {
       'Which run?': {
         Type: 'Choice',
-        Choices: [{ Variable: '$.mode', StringEquals: 'MAINTAIN', Next: 'Maintenance run' }],
+        Choices: [
+          { Variable: '$.mode', StringEquals: 'MAINTAIN', Next: 'Maintenance run' },
+          { Variable: '$.mode', StringEquals: 'VERIFY', Next: 'Verification run' },
+        ],
         Default: 'Mirror run',
       },
       'Mirror run': { Type: 'Pass', Result: { mode: 'MIRROR' }, Next: 'Run' },
       'Maintenance run': { Type: 'Pass', Result: { mode: 'MAINTAIN' }, Next: 'Run' },
+      'Verification run': { Type: 'Pass', Result: { mode: 'VERIFY' }, Next: 'Run' },
       'Run': {
         Type: 'Parallel',
         OutputPath: '$[0]',
@@ -85,11 +89,16 @@ export function mirrorLikeDefinition(options: MirrorLikeOptions): object {
             },
             'What does the plan say?': {
               Type: 'Choice',
-              Choices: [{ Variable: '$.mode', StringEquals: 'MAINTAIN', Next: 'Maintain table (Spark)' }],
+              Choices: [
+                { Variable: '$.mode', StringEquals: 'MAINTAIN', Next: 'Maintain table (Spark)' },
+                { Variable: '$.mode', StringEquals: 'VERIFY', Next: 'Verify table (Spark)' },
+              ],
               Default: 'Full export: start',
             },
             'Maintain table (Spark)': { Type: 'Pass', Next: 'Maintained' },
             'Maintained': { Type: 'Succeed' },
+            'Verify table (Spark)': { Type: 'Pass', Next: 'Verified' },
+            'Verified': { Type: 'Succeed' },
             'Full export: start': {
               Type: 'Task',
               Resource: 'arn:aws:states:::aws-sdk:dynamodb:exportTableToPointInTime',

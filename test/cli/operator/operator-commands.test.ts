@@ -97,6 +97,17 @@ describe('run', () => {
     expect(out.join('\n')).not.toContain('Full export: start');
   });
 
+  test('--mode verify starts a verification run (input {"mode":"VERIFY"})', async () => {
+    // A state machine of its own: `status` below counts the runs of the other one.
+    const verifyMachine = await createStateMachine(moto, 'orders-mirror-verify', mirrorLikeDefinition({ sourceTableArn, jobRun }));
+    const { code, out } = await cli('run', '--state-machine', verifyMachine, '--mode', 'verify', '--json');
+    expect(code).toBe(0);
+    const result = JSON.parse(out.join('\n'));
+    expect(result).toMatchObject({ status: 'SUCCEEDED', mode: 'VERIFY' });
+    expect(result.states).toEqual(expect.arrayContaining(['Verification run', 'Verify table (Spark)', 'Verified']));
+    expect(result.states).not.toContain('Full export: start');
+  });
+
   test('a failed run exits 1 naming the state that failed and its cause, not the Fail state that passes it on', async () => {
     const { code, out } = await cli('run', '--state-machine', failingMachine);
     expect(code).toBe(1);
@@ -120,7 +131,7 @@ describe('run', () => {
 
   test('modes the state machine does not take, and a missing target, are usage errors (exit 2) that start nothing', async () => {
     const before = requests.calls.length;
-    for (const args of [['--state-machine', okMachine, '--mode', 'verify'], ['--mode', 'mirror'], ['--stack', 'a', '--state-machine', okMachine]]) {
+    for (const args of [['--state-machine', okMachine, '--mode', 'purge'], ['--mode', 'mirror'], ['--stack', 'a', '--state-machine', okMachine]]) {
       const { code, err } = await cli('run', ...args);
       expect(code).toBe(2);
       expect(err[0]).toMatch(/^error: /);

@@ -75,6 +75,8 @@ public final class MirrorApp {
                 .partitionBuckets(16)
                 .maintenanceSchedule(ScheduleExpression.cron(CronOptionsWithTimezone.builder()
                         .hour("3").minute("0").build()))
+                .verificationSchedule(ScheduleExpression.cron(CronOptionsWithTimezone.builder()
+                        .weekDay("SUN").hour("4").minute("15").build()))
                 .rebootstrapPolicy(RebootstrapPolicy.ALARM_AND_WAIT)
                 .encryptionKey(Key.Builder.create(stack, "MirrorKey").enableKeyRotation(true).build())
                 .exportRetention(Duration.days(3))
@@ -87,12 +89,15 @@ public final class MirrorApp {
         Topic alerts = new Topic(stack, "Alerts");
         mirror.getFreshnessAlarm().addAlarmAction(new SnsAction(alerts));
         mirror.getFailureAlarm().addAlarmAction(new SnsAction(alerts));
+        mirror.getVerificationAlarm().addAlarmAction(new SnsAction(alerts));
         mirror.onRunFailed("RunFailed", OnEventOptions.builder().target(new SnsTopic(alerts)).build());
         Dashboard dashboard = new Dashboard(stack, "MirrorDashboard");
         dashboard.addWidgets(GraphWidget.Builder.create()
                 .title("Orders mirror")
                 .left(List.<IMetric>of(mirror.metricFreshnessLag(MetricOptions.builder().period(Duration.hours(1)).build())))
-                .right(List.<IMetric>of(mirror.metricFailedRuns(MathExpressionOptions.builder().period(Duration.days(1)).build())))
+                .right(List.<IMetric>of(
+                        mirror.metricFailedRuns(MathExpressionOptions.builder().period(Duration.days(1)).build()),
+                        mirror.metricVerificationDifferences(MetricOptions.builder().period(Duration.days(1)).build())))
                 .build());
         return mirror;
     }

@@ -43,14 +43,15 @@ class MirrorAppTest {
     @Test
     void mirrorResources() {
         orders.resourceCountIs("AWS::StepFunctions::StateMachine", 1);
-        orders.resourceCountIs("AWS::Scheduler::Schedule", 2);
-        orders.resourceCountIs("AWS::CloudWatch::Alarm", 2);
+        orders.resourceCountIs("AWS::Scheduler::Schedule", 3);
+        orders.resourceCountIs("AWS::CloudWatch::Alarm", 3);
         orders.hasResourceProperties("AWS::EMRServerless::Application", Map.of(
                 "ReleaseLabel", "emr-7.12.0",
                 "MaximumCapacity", Map.of("Cpu", "8 vCPU", "Memory", "32 GB")));
         orders.hasResourceProperties("AWS::Glue::Database", Map.of("DatabaseInput", Map.of("Name", "orders_db")));
         orders.hasResourceProperties("AWS::Lambda::Function", Map.of("Runtime", "nodejs24.x"));
         orders.hasResourceProperties("AWS::Scheduler::Schedule", Map.of("ScheduleExpression", "cron(0 3 * * ? *)"));
+        orders.hasResourceProperties("AWS::Scheduler::Schedule", Map.of("ScheduleExpression", "cron(15 4 ? * SUN *)"));
         imported.resourceCountIs("AWS::S3::Bucket", 1);
         imported.hasResourceProperties("AWS::Glue::Database", Map.of("DatabaseInput", Map.of("Name", "analytics")));
     }
@@ -59,7 +60,7 @@ class MirrorAppTest {
     void alarmActionsEventRuleAndMetrics() {
         Map<String, Object> alerts = Map.of("Ref", Match.stringLikeRegexp("^Alerts"));
         Map<String, Map<String, Object>> alarms = orders.findResources("AWS::CloudWatch::Alarm");
-        assertEquals(2, alarms.size());
+        assertEquals(3, alarms.size());
         for (Map<String, Object> alarm : alarms.values()) {
             String actions = String.valueOf(((Map<?, ?>) alarm.get("Properties")).get("AlarmActions"));
             assertTrue(actions.contains("Alerts"), actions);
@@ -97,6 +98,7 @@ class MirrorAppTest {
         assertNotNull(mirror.getFreshnessMetric().toMetricConfig());
         assertNotNull(mirror.getFreshnessAlarm().getAlarmArn());
         assertNotNull(mirror.getFailureAlarm().getAlarmArn());
+        assertNotNull(mirror.getVerificationAlarm().getAlarmArn());
         assertEquals("decimal(38,2)", ColumnType.decimal(2).getTypeName());
     }
 
