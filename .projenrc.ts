@@ -138,7 +138,7 @@ project.tsconfigDev.addInclude('.projenrc.ts');
 // tools, lint configs, rosetta fixtures, local caches or Python bytecode (test/npm-package.test.ts).
 for (const pattern of [
   '/.cache/', '/.ci/', '__pycache__/', '*.pyc', '.mypy_cache/', '/demo-warehouse/',
-  '/build-tools/', '/rosetta/', '/ruff.toml',
+  '/build-tools/', '/rosetta/', '/ruff.toml', '/CONTRIBUTING.md',
 ]) {
   project.addPackageIgnore(pattern);
 }

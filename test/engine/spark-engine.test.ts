@@ -34,7 +34,8 @@ describe('Spark engine', () => {
     const statements = statementsOf(template, 'JobRole');
     const bySid = Object.fromEntries(statements.map((s) => [s.Sid, s]));
     expect(Object.keys(bySid).sort()).toEqual([
-      'IcebergGlueCatalog', 'ListMirrorPrefixes', 'LocateMirrorBucket', 'ReadExports', 'ReadSparkJob', 'ReadWriteWarehouse', 'WriteJobLogs',
+      'CheckVerificationReports', 'IcebergGlueCatalog', 'ListMirrorPrefixes', 'LocateMirrorBucket', 'ReadExports', 'ReadSparkJob',
+      'ReadWriteWarehouse', 'WriteJobLogs',
     ]);
     const objects = (prefix: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/Bucket/), 'Arn'] }, `/${prefix}/*`]] });
     expect(bySid.ReadExports).toEqual(expect.objectContaining({ Action: 's3:GetObject', Resource: objects('exports') }));
@@ -43,10 +44,15 @@ describe('Spark engine', () => {
       Resource: objects('warehouse'),
     }));
     expect(bySid.WriteJobLogs).toEqual(expect.objectContaining({ Action: 's3:PutObject', Resource: objects('emr-logs') }));
+    expect(bySid.CheckVerificationReports).toEqual(expect.objectContaining({
+      Action: 's3:GetObject', Resource: objects('emr-logs/verification'),
+    }));
     // s3:prefix only exists on list requests: an action without it in the same statement is never allowed.
     expect(bySid.ListMirrorPrefixes).toEqual(expect.objectContaining({
       Action: 's3:ListBucket',
-      Condition: { StringLike: { 's3:prefix': ['exports', 'exports/*', 'warehouse', 'warehouse/*'] } },
+      Condition: {
+        StringLike: { 's3:prefix': ['exports', 'exports/*', 'warehouse', 'warehouse/*', 'emr-logs/verification', 'emr-logs/verification/*'] },
+      },
     }));
     expect(bySid.LocateMirrorBucket).toEqual({
       Sid: 'LocateMirrorBucket',
