@@ -64,9 +64,9 @@ def version_at(spark, table: str, moment: datetime) -> Version:
     """The newest metadata version whose watermark is `moment` and whose snapshot still exists.
 
     The newest, so that an edit made to the table after its run (a manual DELETE) is verified too. A
-    snapshot that is also current under a later watermark belongs to that later run (a run that commits
-    its data before its watermark leaves one version pairing the old watermark with the new data), so
-    such a version is passed over unless every candidate is one (a later run that changed no data).
+    snapshot that is also current under a later watermark may belong to that later run (a table written
+    before runs published data and watermark in one commit has versions pairing an old watermark with new
+    data), so such a version is passed over unless every candidate is one (a later run changed no data).
     Refuses, naming the table's watermarks, when no version has `moment`.
     """
     wanted = format_time(moment)
