@@ -39,8 +39,8 @@ class PythonAppTest(unittest.TestCase):
     def test_mirror_resources(self):
         t = self.orders
         t.resource_count_is("AWS::StepFunctions::StateMachine", 1)
-        t.resource_count_is("AWS::Scheduler::Schedule", 2)
-        t.resource_count_is("AWS::CloudWatch::Alarm", 2)
+        t.resource_count_is("AWS::Scheduler::Schedule", 3)
+        t.resource_count_is("AWS::CloudWatch::Alarm", 3)
         t.has_resource_properties("AWS::EMRServerless::Application", {
             "ReleaseLabel": "emr-7.12.0",
             "MaximumCapacity": {"Cpu": "8 vCPU", "Memory": "32 GB"},
@@ -49,6 +49,7 @@ class PythonAppTest(unittest.TestCase):
         t.has_resource_properties("AWS::Lambda::Function", {"Runtime": "nodejs24.x"})
         t.has_resource_properties("AWS::Scheduler::Schedule", {"ScheduleExpression": "cron(0/30 * * * ? *)"})
         t.has_resource_properties("AWS::Scheduler::Schedule", {"ScheduleExpression": "cron(0 3 * * ? *)"})
+        t.has_resource_properties("AWS::Scheduler::Schedule", {"ScheduleExpression": "cron(15 4 ? * SUN *)"})
         t.has_resource_properties("AWS::S3::Bucket", {
             "BucketEncryption": {"ServerSideEncryptionConfiguration": [
                 Match.object_like({"ServerSideEncryptionByDefault": Match.object_like({"SSEAlgorithm": "aws:kms"})}),
@@ -60,7 +61,7 @@ class PythonAppTest(unittest.TestCase):
         alerts = {"Ref": Match.string_like_regexp("^Alerts")}
         alarms = t.find_resources("AWS::CloudWatch::Alarm")
         actions = [a["Properties"]["AlarmActions"] for a in alarms.values()]
-        self.assertEqual(len(actions), 2)
+        self.assertEqual(len(actions), 3)  # freshness, failure and verification alarms
         for refs in actions:
             self.assertEqual([r["Ref"][: len("Alerts")] for r in refs], ["Alerts"], refs)
         t.has_resource_properties("AWS::Events::Rule", {

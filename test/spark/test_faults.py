@@ -28,7 +28,8 @@ from test_windows import WINDOW, churn
 KINDS = ("bootstrap", "window", "catch-up", "maintenance")
 SEEDS = int(os.environ.get("DYNAMO_ICEBERG_MIRROR_FAULT_SEEDS", "6"))
 DAY = 24 * 3600
-SAMPLE = {"bootstrap": 0, "window": 3, "catch-up": 1, "maintenance": 0}  # kept by default: kills after a file
+# Kept by default: kills cued on a file (bootstrap) or on a commit, around the publishing commit of applies.
+SAMPLE = {"bootstrap": 2, "window": 1, "catch-up": 3, "maintenance": 2}
 
 
 def cases():
@@ -45,7 +46,8 @@ class Case:
     exports: list[Path]  # what the re-run applies (none for maintenance)
     before: int | None  # watermark before the killed run (None: no table yet)
     target: int  # watermark the killed run was to reach
-    most_files: int  # about how many files such a run writes, to spread kill cues over
+    most_files: int  # about how many files such a run writes (.crc files included), to spread kill cues over
+    most_commits: int  # how many metadata commits it makes
 
 
 def prepare(kind: str, spark, tmp_path: Path, rng: random.Random) -> Case:
@@ -59,7 +61,7 @@ def prepare(kind: str, spark, tmp_path: Path, rng: random.Random) -> Case:
     apply = ["apply", "--local", "--warehouse", warehouse, "--table", name, "--key", "pk,sk"]
     full = scenario.full(T0)
     if kind == "bootstrap":
-        return Case(scenario, apply + [str(full)], [full], None, T0, most_files=8)
+        return Case(scenario, apply + [str(full)], [full], None, T0, most_files=12, most_commits=2)
     scenario.apply(full)
     count = {"window": 1, "catch-up": 3, "maintenance": 2}[kind]
     windows = []
@@ -72,8 +74,8 @@ def prepare(kind: str, spark, tmp_path: Path, rng: random.Random) -> Case:
     if kind == "maintenance":
         scenario.apply(*windows)  # position deletes for compaction to fold in
         maintain_command = ["maintain", "--local", "--warehouse", warehouse, "--table", name]
-        return Case(scenario, maintain_command, [], target, target, most_files=12)
-    return Case(scenario, apply + [str(w) for w in windows], windows, T0, target, most_files=14)
+        return Case(scenario, maintain_command, [], target, target, most_files=20, most_commits=5)
+    return Case(scenario, apply + [str(w) for w in windows], windows, T0, target, most_files=26, most_commits=5)
 
 
 @pytest.mark.parametrize(("kind", "seed"), list(cases()))
@@ -82,7 +84,7 @@ def test_a_job_killed_at_any_moment_leaves_an_exact_mirror_that_the_next_run_com
     case = prepare(kind, spark, tmp_path, rng)
     scenario, table = case.scenario, case.scenario.table
     folder = table_folder(spark, table)
-    cue = KillCue.draw(rng, case.most_files, most_seconds=20.0)
+    cue = KillCue.draw(rng, case.most_files, case.most_commits, most_seconds=30.0)
     files_before = files_on_disk(folder)
 
     outcome = run_and_kill(case.arguments, folder, cue)

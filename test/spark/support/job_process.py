@@ -20,22 +20,28 @@ ROOT = Path(__file__).resolve().parents[3]
 
 @dataclass(frozen=True)
 class KillCue:
-    """When to kill: once `files` new files exist under the watched folder (the job's commits and data
-    files), `delay` seconds after that; or, with `files` None, `delay` seconds after the start."""
+    """When to kill: `delay` seconds after the `count`-th new file under the watched folder (any file, or
+    with `commits` only Iceberg metadata files: one per commit), or with `count` None after the start."""
 
-    files: int | None
+    count: int | None
     delay: float
+    commits: bool = False
 
     @classmethod
-    def draw(cls, rng: random.Random, most_files: int, most_seconds: float) -> KillCue:
-        if rng.random() < 0.6:  # most cues land around commits, where a crash can hurt
-            return cls(rng.randint(1, most_files), rng.choice([0.0, rng.uniform(0.0, 0.5)]))
+    def draw(cls, rng: random.Random, most_files: int, most_commits: int, most_seconds: float) -> KillCue:
+        """Most cues land around files and commits, where a crash can hurt; the rest anywhere in time."""
+        delay = rng.choice([0.0, rng.uniform(0.0, 0.5)])
+        kind = rng.random()
+        if kind < 0.35:
+            return cls(rng.randint(1, most_files), delay)
+        if kind < 0.7:
+            return cls(rng.randint(1, most_commits), delay, commits=True)
         return cls(None, rng.uniform(0.0, most_seconds))
 
     def __str__(self) -> str:
-        if self.files is None:
+        if self.count is None:
             return f"{self.delay:.2f} s after the start"
-        return f"{self.delay:.2f} s after the {self.files}th new file"
+        return f"{self.delay:.2f} s after the {self.count}th new {'commit' if self.commits else 'file'}"
 
 
 @dataclass
@@ -73,12 +79,12 @@ def finish(process: subprocess.Popen, timeout: float = 600) -> JobOutcome:
 def run_and_kill(arguments: list[str], watched: Path, cue: KillCue, timeout: float = 600) -> JobOutcome:
     """Runs the job and kills it on `cue`; a job that ends first is simply finished (not killed)."""
     process = start_job(*arguments)
-    before = _count_files(watched)
+    before = _count(watched, cue.commits)
     started = time.monotonic()
-    deadline = None if cue.files is not None else started + cue.delay
+    deadline = None if cue.count is not None else started + cue.delay
     while process.poll() is None:
         now = time.monotonic()
-        if deadline is None and _count_files(watched) - before >= cue.files:
+        if deadline is None and _count(watched, cue.commits) - before >= cue.count:
             deadline = now + cue.delay
         if deadline is not None and now >= deadline:
             os.killpg(process.pid, signal.SIGKILL)
@@ -91,5 +97,8 @@ def run_and_kill(arguments: list[str], watched: Path, cue: KillCue, timeout: flo
     return finish(process)
 
 
-def _count_files(folder: Path) -> int:
-    return sum(len(files) for _, _, files in os.walk(folder))
+def _count(folder: Path, commits: bool) -> int:
+    """Files under the folder; with `commits`, only Iceberg's metadata files (`vN.metadata.json`)."""
+    return sum(
+        1 for _, _, files in os.walk(folder) for name in files if not commits or name.endswith(".metadata.json")
+    )
