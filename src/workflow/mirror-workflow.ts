@@ -254,16 +254,7 @@ export class MirrorWorkflow extends Construct {
       parameters: { 'folders.$': `States.Array(${this.folderOf('$.export.started.arn')})` },
       resultPath: '$.exports',
     });
-    const fullExport = this.exportLoop('Full export', fullExportFolder.next(applyChain), {
-      prepare: {
-        'token.$': '$.plan.fullExport.clientToken',
-        'attempt': 1,
-      },
-      startParameters: {
-        'ExportType': 'FULL_EXPORT',
-        'ExportTime.$': '$.plan.fullExport.exportTime',
-      },
-    });
+    const fullExport = this.fullExportLoop('Full export', fullExportFolder.next(applyChain));
 
     // Incremental exports, one per window, in parallel; the Spark run applies them in window order.
     const windowFolder = new sfn.Pass(this, 'Window export folder', {
@@ -377,16 +368,7 @@ export class MirrorWorkflow extends Construct {
       },
       resultPath: '$.verification',
     });
-    const fullExport = this.exportLoop('Verification export', locations.next(run), {
-      prepare: {
-        'token.$': '$.plan.fullExport.clientToken',
-        'attempt': 1,
-      },
-      startParameters: {
-        'ExportType': 'FULL_EXPORT',
-        'ExportTime.$': '$.plan.fullExport.exportTime',
-      },
-    });
+    const fullExport = this.fullExportLoop('Verification export', locations.next(run));
     return plan.next(new sfn.Choice(this, 'Can the table be verified?')
       .when(sfn.Condition.stringEquals('$.plan.action', 'VERIFY'), fullExport)
       .when(sfn.Condition.stringEquals('$.plan.action', 'NOTHING_TO_VERIFY'),
@@ -454,6 +436,20 @@ export class MirrorWorkflow extends Construct {
 
     const verified = new sfn.Succeed(this, 'Verified', { comment: 'The counts are published; the verification alarm watches their sum.' });
     return jobArguments.next(verifyJob).next(readReport).next(metrics).next(verified);
+  }
+
+  /** The export loop of the full export the plan gives (`$.plan.fullExport`): bootstrap or verification. */
+  private fullExportLoop(name: string, next: sfn.IChainable): sfn.IChainable {
+    return this.exportLoop(name, next, {
+      prepare: {
+        'token.$': '$.plan.fullExport.clientToken',
+        'attempt': 1,
+      },
+      startParameters: {
+        'ExportType': 'FULL_EXPORT',
+        'ExportTime.$': '$.plan.fullExport.exportTime',
+      },
+    });
   }
 
   /** The intrinsic expression of an export's folder: `s3://bucket/prefix/AWSDynamoDB/<ExportId>/`. */

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 
 from .errors import ConcurrentWriterError
-from .table import iceberg_table
+from .table import iceberg_table, main_snapshot_id
 
 RUN_BRANCH_PREFIX = "mirror_run_"
 _ATTEMPTS = 5  # a commit refused only because the metadata moved on (properties, refs) is tried again
@@ -83,8 +83,7 @@ def remove_run_branches(spark, table: str) -> list[str]:
 
 
 def _require_main_at(table: str, metadata, planned_from: int | None) -> None:
-    current = metadata.currentSnapshot()
-    current_id = current.snapshotId() if current is not None else None
+    current_id = main_snapshot_id(metadata)
     if current_id != planned_from:
         raise ConcurrentWriterError(
             f"{table}: another writer committed snapshot {current_id} after this run read snapshot {planned_from}; "

@@ -39,6 +39,12 @@ class TableState:
     snapshot_id: int | None = None  # `main` when the state was read, in the same metadata version
 
 
+def main_snapshot_id(source) -> int | None:
+    """The id of `main`'s snapshot in an Iceberg Table or TableMetadata; None for a table without one."""
+    snapshot = source.currentSnapshot()
+    return snapshot.snapshotId() if snapshot is not None else None
+
+
 def iceberg_table(spark, name: str):
     return spark._jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark._jsparkSession, name)
 
@@ -55,7 +61,6 @@ def load_state(spark, name: str) -> TableState | None:
             return None
         raise
     properties = dict(table.properties())  # this and the snapshot below come from one metadata version
-    main = table.currentSnapshot()
     if WATERMARK not in properties:
         raise MirrorError(f"{name}: the table exists but has no {WATERMARK} property; it is not a mirror")
     key = json.loads(properties[KEY])
@@ -65,7 +70,7 @@ def load_state(spark, name: str) -> TableState | None:
         table_arn=properties[TABLE_ARN],
         bootstrap_export=properties.get(BOOTSTRAP_EXPORT, ""),
         gaps=json.loads(properties.get(GAPS, "[]")),
-        snapshot_id=main.snapshotId() if main is not None else None,
+        snapshot_id=main_snapshot_id(table),
     )
 
 
@@ -146,8 +151,7 @@ def drop_columns(spark, name: str, columns: Sequence[Column], previous: TableSch
     data may fill the columns, and empty columns left behind are harmless (they read as NULL).
     """
     table = iceberg_table(spark, name)
-    current = table.currentSnapshot()
-    if (current.snapshotId() if current is not None else None) != main:
+    if main_snapshot_id(table) != main:
         return
     transaction = table.newTransaction()
     update = transaction.updateSchema()

@@ -19,7 +19,7 @@ from .manifest import format_time, parse_time, read_export
 from .reader import MICROS, OP, ORDER, RunFiles, change_rows, run_action
 from .schema import UNMAPPED, TableSchema
 from .storage import Storage
-from .table import COLUMNS, KEY, WATERMARK, iceberg_table, load_state
+from .table import COLUMNS, KEY, WATERMARK, iceberg_table, load_state, main_snapshot_id
 
 SAMPLE = 10
 KINDS = ("missing", "extra", "different")
@@ -108,11 +108,10 @@ def _versions_newest_first(spark, iceberg, table: str):
 def _version(metadata, table: str) -> Version:
     properties = dict(metadata.properties())
     text = properties.get(WATERMARK)
-    snapshot = metadata.currentSnapshot()
     return Version(
         watermark=format_time(parse_time(text, f"{table}: property {WATERMARK}")) if text else "",
         properties=properties,
-        snapshot_id=snapshot.snapshotId() if snapshot is not None else None,
+        snapshot_id=main_snapshot_id(metadata),
     )
 
 
