@@ -21,10 +21,16 @@ _ATTEMPTS = 5  # a commit refused only because the metadata moved on (properties
 def create_run_branch(spark, table: str, main_snapshot: int | None) -> str:
     """A branch at the snapshot the run planned from (an empty table's branch gets an empty snapshot)."""
     name = f"{RUN_BRANCH_PREFIX}{uuid.uuid4().hex}"
-    update = iceberg_table(spark, table).manageSnapshots()
-    update = update.createBranch(name, main_snapshot) if main_snapshot is not None else update.createBranch(name)
-    update.commit()
-    return name
+    for _ in range(_ATTEMPTS):  # another writer's commit in between only moves the metadata on: try again
+        update = iceberg_table(spark, table).manageSnapshots()
+        update = update.createBranch(name, main_snapshot) if main_snapshot is not None else update.createBranch(name)
+        try:
+            update.commit()
+            return name
+        except Exception as error:  # py4j wraps the JVM's exception
+            if "CommitFailedException" not in str(error):
+                raise
+    raise ConcurrentWriterError(f"{table}: the table kept changing while this run made its branch; nothing committed")
 
 
 def branch_identifier(table: str, branch: str) -> str:
