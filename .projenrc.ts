@@ -116,7 +116,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
   gitignore: [
     '/.cache/', '__pycache__/', '.pytest_cache/', '.ruff_cache/', '.mypy_cache/', '*.pyc', '/demo-warehouse/',
-    '/.jsii.tabl.json',
+    '/.jsii.tabl.json', '/assets/spark/engine/mirror-engine.jar',
   ],
 
   jestOptions: {
@@ -138,7 +138,7 @@ project.tsconfigDev.addInclude('.projenrc.ts');
 // tools, lint configs, rosetta fixtures, local caches or Python bytecode (test/npm-package.test.ts).
 for (const pattern of [
   '/.cache/', '/.ci/', '__pycache__/', '*.pyc', '.mypy_cache/', '/demo-warehouse/',
-  '/build-tools/', '/rosetta/', '/ruff.toml', '/CONTRIBUTING.md',
+  '/build-tools/', '/rosetta/', '/ruff.toml', '/CONTRIBUTING.md', '/assets/spark/engine/src/',
 ]) {
   project.addPackageIgnore(pattern);
 }
@@ -170,6 +170,15 @@ cliTask('test:unit', 'Run the Python unit tier (no Spark: seconds); `spark:test 
 cliTask('test:faults', 'Kill the job at every seeded moment of test/spark/test_faults.py, and race two writers (slow)',
   'python -m pytest test/spark/test_faults.py test/spark/test_two_writers.py -q --faults -rP', true);
 sparkLint.prependSpawn(sparkEnv);
+// The job's JVM reader is a jar built from assets/spark/engine/src against the environment's PySpark:
+// the construct ships it and every local session loads it, so it is built before anything compiles.
+const sparkEngine = project.addTask('spark:engine', {
+  description: 'Build the Spark job\'s JVM reader (assets/spark/engine) into mirror-engine.jar (javac, against PySpark\'s jars)',
+  env: { DYNAMO_ICEBERG_MIRROR_HOME: LOCAL_CACHE },
+  exec: 'bash build-tools/build-engine.sh',
+});
+sparkEngine.prependSpawn(sparkEnv);
+project.preCompileTask.spawn(sparkEngine);
 project.testTask.spawn(sparkTest);
 
 // The benchmark: whole processes side by side in one run (Spark's own parse, a hand-rolled load, the AWS

@@ -16,7 +16,7 @@ from .errors import MirrorError
 from .manifest import Export, first_missing_data_file, format_time, read_export
 from .plan import Plan, plan_run
 from .publish import branch_identifier, create_run_branch, publish_run, remove_branch
-from .reader import DELETE, MICROS, OP, ORDER, PUT, RunFiles, change_rows, learn_types, run_action
+from .reader import DELETE, MICROS, OP, ORDER, PUT, RunFiles, Survey, change_rows, learn_types, run_action
 from .schema import UNMAPPED, Column, TableSchema, empty_schema, validate_overrides
 from .storage import Storage
 from .table import (
@@ -111,8 +111,8 @@ def _apply_plan(
 ) -> list[ExportResult]:
     results: list[ExportResult] = []
     base = state.schema if state is not None and plan.bootstrap is None else empty_schema(key)
-    stats = learn_types(spark, RunFiles(([plan.bootstrap] if plan.bootstrap else []) + plan.windows), key)
-    schema, new_columns = base.extended(stats, overrides, key_types)
+    survey = learn_types(spark, RunFiles(([plan.bootstrap] if plan.bootstrap else []) + plan.windows), key)
+    schema, new_columns = base.extended(survey.stats, overrides, key_types)
     missing = [k for k in key if k not in {c.attribute for c in schema.columns}]
     if missing:
         raise MirrorError(
@@ -121,13 +121,13 @@ def _apply_plan(
         )
 
     if plan.bootstrap is not None:
-        results.append(_bootstrap(spark, table, schema, plan.bootstrap, state is not None, partition_buckets))
+        results.append(_bootstrap(spark, table, schema, plan.bootstrap, state is not None, partition_buckets, survey))
         results[-1].new_columns = [c.name for c in new_columns]
         state = load_state(spark, table)
     if plan.windows:
         assert state is not None  # windows are planned only for a table that exists (or was just bootstrapped)
         added = new_columns if plan.bootstrap is None else []
-        results += _apply_windows(spark, table, schema, added, state, plan)
+        results += _apply_windows(spark, table, schema, added, state, plan, survey)
         if plan.bootstrap is None:
             next(r for r in results if r.action == "applied").new_columns = [c.name for c in new_columns]
     return results
@@ -138,11 +138,11 @@ def _watermark_text(state: TableState | None) -> str:
 
 
 def _bootstrap(
-    spark, table: str, schema: TableSchema, export: Export, replace: bool, partition_buckets: int
+    spark, table: str, schema: TableSchema, export: Export, replace: bool, partition_buckets: int, survey: Survey
 ) -> ExportResult:
     from pyspark.sql import functions as F
 
-    rows = change_rows(spark, RunFiles([export]), schema).drop(OP, MICROS, ORDER)
+    rows = change_rows(spark, RunFiles([export]), schema, survey).drop(OP, MICROS, ORDER)
     properties = state_properties(schema, export.end, export.table_arn, export.export_id, export.export_id, [])
     key_column = schema.key_columns[0]
     run_action(lambda: create_table(spark, table, rows, properties, replace, partition_buckets, key_column))
@@ -157,10 +157,10 @@ def _unmapped_count():
 
 
 def _apply_windows(
-    spark, table: str, schema: TableSchema, new_columns: list[Column], state: TableState, plan: Plan
+    spark, table: str, schema: TableSchema, new_columns: list[Column], state: TableState, plan: Plan, survey: Survey
 ) -> list[ExportResult]:
     keys = schema.key_columns
-    rows = change_rows(spark, RunFiles(plan.windows), schema)
+    rows = change_rows(spark, RunFiles(plan.windows), schema, survey)
     changes = newest_changes(spark, rows, keys, plan.windows, table, state.bootstrap_export, state.watermark)
     changes = changes.persist()
     branch, added = None, []

@@ -1,5 +1,8 @@
 """Reads the data files of a run's exports in Spark tasks: once to learn types, once to build rows.
 
+The JVM reader (jvm_reader.py) does both passes unless it passes over the run; the Python reader here
+is the reference it follows, and reads the runs it passes over (and words their faults).
+
 Every line becomes a change at a point in time: a full export's items are puts at its exportTime, an
 incremental line is a put (NewImage) or a delete (no NewImage) at its WriteTimestampMicros. Each change
 also carries its export's position in the run, which breaks ties between equal timestamps.
@@ -7,15 +10,18 @@ also carries its export's position in the run, which breaks ties between equal t
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from . import jvm_reader
 from .decode import Change, read_changes
 from .errors import MirrorError
 from .inference import AttributeStats
 from .key_check import check_line_key, duplicate_key_message, key_text
 from .manifest import DataFile, Export
-from .schema import RowMaker, TableSchema
+from .schema import RowMaker, TableSchema, key_error_message
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 OP, ORDER, MICROS = "_op", "_order", "_micros"
@@ -61,7 +67,32 @@ def _files(spark, run: RunFiles):
     return frame.rdd.map(lambda row: (row[0], bytes(row[1])))
 
 
-def learn_types(spark, run: RunFiles, key: Sequence[str]) -> AttributeStats:
+@dataclass(frozen=True)
+class Survey:
+    """What the first pass learned, and which reader reads the run's rows."""
+
+    stats: AttributeStats
+    jvm: bool
+
+
+def learn_types(spark, run: RunFiles, key: Sequence[str], jvm: bool = True, unique_keys: bool = True) -> Survey:
+    """First pass (see python_learn_types), by the JVM reader unless it passes over the run or `jvm` is off.
+
+    `unique_keys` off leaves a full export's duplicate keys to the caller (verify reports them its own way).
+    """
+    if jvm:
+        surveyed = run_action(lambda: jvm_reader.survey(spark, run.exports, key))
+        if surveyed.passed_over is None:
+            if surveyed.duplicate is not None and unique_keys:
+                text, places = surveyed.duplicate
+                uris = run.uris()
+                raise MirrorError(duplicate_key_message(text, key, [f"{uris[n]}: line {line}" for n, line in places]))
+            return Survey(surveyed.stats, jvm=True)
+        print(f"note: the JVM reader passes over {surveyed.passed_over}; reading this run in Python", file=sys.stderr)
+    return Survey(python_learn_types(spark, run, key, unique_keys), jvm=False)
+
+
+def python_learn_types(spark, run: RunFiles, key: Sequence[str], unique_keys: bool = True) -> AttributeStats:
     """First pass: checks every file and line, gathers per-attribute type statistics, and refuses a full
     export holding two items with one declared key.
 
@@ -105,7 +136,7 @@ def learn_types(spark, run: RunFiles, key: Sequence[str]) -> AttributeStats:
         )
     )
     duplicates = sorted((text, value) for text, value in found if text is not _STATS)
-    if duplicates:
+    if duplicates and unique_keys:
         text, (_, places) = duplicates[0]
         locations = [f"{uris[number]}: line {line}" for number, line in places]
         raise MirrorError(duplicate_key_message(text, key, locations))
@@ -125,9 +156,29 @@ def _merge_records(a, b):
     return a[0] + b[0], tuple(sorted(a[1] + b[1]))[:2]
 
 
-def change_rows(spark, run: RunFiles, schema: TableSchema):
-    """Second pass: a DataFrame of rows in the table's layout plus _op, _micros and _order columns."""
+def change_rows(spark, run: RunFiles, schema: TableSchema, survey: Survey):
+    """Second pass: a DataFrame of rows in the table's layout plus _op, _micros and _order columns.
+
+    `survey` is the first pass over these files (or a run holding them): it chose the reader."""
+    if survey.jvm:
+        return jvm_reader.rows(spark, run.exports, schema.key, schema.to_json(), change_schema(schema))
+    return python_change_rows(spark, run, schema)
+
+
+def change_schema(schema: TableSchema):
+    """The rows' Spark type: the table's columns, then _op, _micros and _order."""
     from pyspark.sql import types as T
+
+    fields = schema.spark_schema().fields + [
+        T.StructField(OP, T.StringType(), False),
+        T.StructField(MICROS, T.LongType(), False),
+        T.StructField(ORDER, T.IntegerType(), False),
+    ]
+    return T.StructType(fields)
+
+
+def python_change_rows(spark, run: RunFiles, schema: TableSchema):
+    """The second pass in Python workers."""
 
     def partition_rows(files):
         maker = RowMaker(schema)
@@ -150,13 +201,7 @@ def change_rows(spark, run: RunFiles, schema: TableSchema):
                 except MirrorError as error:
                     raise MirrorError(f"{data_file.uri}: line {line}: {error}") from None
 
-    table_schema = schema.spark_schema()
-    fields = table_schema.fields + [
-        T.StructField(OP, T.StringType(), False),
-        T.StructField(MICROS, T.LongType(), False),
-        T.StructField(ORDER, T.IntegerType(), False),
-    ]
-    return spark.createDataFrame(_files(spark, run).mapPartitions(partition_rows), T.StructType(fields))
+    return spark.createDataFrame(_files(spark, run).mapPartitions(partition_rows), change_schema(schema))
 
 
 def run_action(action):
@@ -169,4 +214,8 @@ def run_action(action):
         rejected = MirrorError.from_worker_failure(error)
         if rejected is not None:
             raise rejected from None
+        found = jvm_reader.key_error(str(error))
+        if found is not None:
+            message = key_error_message(found["kind"], found["attribute"], found["value"])
+            raise MirrorError(f"{found['uri']}: line {found['line']}: {message}") from None
         raise

@@ -165,14 +165,11 @@ class RowMaker:
                 values[position] = self._columns[position][1](value)
             except NoFit:
                 if attribute in self._key_positions:
-                    raise MirrorError(
-                        f"key attribute {attribute!r} has value {dynamodb_json(value)} that does not fit "
-                        "its column's type"
-                    ) from None
+                    raise MirrorError(key_error_message("no_fit", attribute, dynamodb_json(value))) from None
                 unmapped[attribute] = dynamodb_json(value)
         for attribute, position in self._key_positions.items():
             if values[position] is None:
-                raise MirrorError(f"item has no key attribute {attribute!r}")
+                raise MirrorError(key_error_message("item_without_key", attribute))
         return (*values, unmapped or None, write_ts, export_id)
 
     def key_values(self, keys: dict) -> tuple:
@@ -180,15 +177,21 @@ class RowMaker:
         values = []
         for attribute in self._key:
             if attribute not in keys:
-                raise MirrorError(f"Keys has no key attribute {attribute!r}")
+                raise MirrorError(key_error_message("keys_without_key", attribute))
             try:
                 values.append(self._columns[self._positions[attribute]][1](keys[attribute]))
             except NoFit:
-                raise MirrorError(
-                    f"key attribute {attribute!r} has value {dynamodb_json(keys[attribute])} that "
-                    "does not fit its column's type"
-                ) from None
+                raise MirrorError(key_error_message("no_fit", attribute, dynamodb_json(keys[attribute]))) from None
         return tuple(values)
+
+
+def key_error_message(kind: str, attribute: str, value: str | None = None) -> str:
+    """A row's key error, worded once for both readers (the JVM reader sends the kind and facts)."""
+    if kind == "no_fit":
+        return f"key attribute {attribute!r} has value {value} that does not fit its column's type"
+    if kind == "item_without_key":
+        return f"item has no key attribute {attribute!r}"
+    return f"Keys has no key attribute {attribute!r}"
 
 
 def empty_schema(key: Sequence[str]) -> TableSchema:

@@ -11,6 +11,8 @@ import os
 CATALOG = "mirror"
 ICEBERG_RUNTIME = "org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.10.0"
 EXTENSIONS = "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions"
+# The JVM reader (jvm_reader.py), built from assets/spark/engine by `npx projen spark:engine`.
+ENGINE_JAR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "engine", "mirror-engine.jar")
 
 
 def local_session(app_name: str = "dynamo-iceberg-mirror"):
@@ -37,22 +39,23 @@ def local_session(app_name: str = "dynamo-iceberg-mirror"):
         .config("spark.driver.memory", os.environ.get("DYNAMO_ICEBERG_MIRROR_DRIVER_MEMORY", "3g"))
         .config("spark.sql.adaptive.enabled", "true")
     )
-    for key, value in _iceberg_jars().items():
+    for key, value in _jars().items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
 
 
-def _iceberg_jars() -> dict[str, str]:
-    """The runtime jar from the cache once Ivy has fetched it (quiet, offline), else Ivy's coordinates."""
+def _jars() -> dict[str, str]:
+    """The job's JVM reader, and Iceberg's runtime jar from the cache once Ivy has fetched it (quiet,
+    offline), else Ivy's coordinates."""
     default_home = os.path.join(os.path.expanduser("~"), ".cache", "dynamo-iceberg-mirror")
     ivy = os.path.join(os.path.abspath(os.environ.get("DYNAMO_ICEBERG_MIRROR_HOME", default_home)), "ivy")
     group, artifact, version = ICEBERG_RUNTIME.split(":")
     jar = os.path.join(ivy, "jars", f"{group}_{artifact}-{version}.jar")
     if os.path.exists(jar):
-        return {"spark.jars": jar}
-    return {"spark.jars.packages": ICEBERG_RUNTIME, "spark.jars.ivy": ivy}
+        return {"spark.jars": f"{ENGINE_JAR},{jar}"}
+    return {"spark.jars": ENGINE_JAR, "spark.jars.packages": ICEBERG_RUNTIME, "spark.jars.ivy": ivy}
 
 
 def configure_catalog(spark, catalog: str, warehouse: str, properties: dict[str, str] | None = None) -> None:

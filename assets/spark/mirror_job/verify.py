@@ -16,7 +16,7 @@ from datetime import datetime
 
 from .errors import MirrorError
 from .manifest import format_time, parse_time, read_export
-from .reader import MICROS, OP, ORDER, RunFiles, change_rows, run_action
+from .reader import MICROS, OP, ORDER, RunFiles, change_rows, learn_types, run_action
 from .schema import UNMAPPED, TableSchema
 from .storage import Storage
 from .table import COLUMNS, KEY, WATERMARK, iceberg_table, load_state, main_snapshot_id
@@ -47,7 +47,10 @@ def verify(spark, table: str, location: str, sample: int = SAMPLE) -> dict:
         raise MirrorError(f"{export.uri}: is an export of {export.table_arn}, but this table mirrors {state.table_arn}")
     version = version_at(spark, table, export.end)
     schema = TableSchema.from_json(json.loads(version.properties[KEY]), version.properties[COLUMNS])
-    expected = change_rows(spark, RunFiles([export]), schema).drop(OP, MICROS, ORDER)
+    run = RunFiles([export])
+    # The first pass checks every line and chooses the reader; duplicate keys are counted below.
+    survey = learn_types(spark, run, schema.key, unique_keys=False)
+    expected = change_rows(spark, run, schema, survey).drop(OP, MICROS, ORDER)
     actual = _snapshot_rows(spark, table, version.snapshot_id, schema)
     counts, samples = _compare(expected, actual, schema, sample)
     return {

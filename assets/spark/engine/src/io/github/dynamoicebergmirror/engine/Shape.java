@@ -1,0 +1,220 @@
+package io.github.dynamoicebergmirror.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The shape of the values seen of one attribute, as inference.py defines it (observe, merge), written
+ * as the same JSON lists for the Python driver. A merge may change its first shape: every shape has
+ * one owner (an attribute's statistics, or the list or map shape holding it).
+ */
+final class Shape implements Serializable {
+  private static final long serialVersionUID = 1L;
+  /** A map becomes a struct when it has at most this many distinct keys (inference.MAX_STRUCT_FIELDS). */
+  static final int MAX_STRUCT_FIELDS = 32;
+  /** Levels of values below an attribute (inference.MAX_LEVELS). */
+  static final int MAX_LEVELS = 33;
+  /** Digit counts above this never fit decimal(38, s) (inference._DIGIT_CAP). */
+  private static final int DIGIT_CAP = 39;
+
+  static final Shape S = new Shape("S");
+  static final Shape B = new Shape("B");
+  static final Shape BOOL = new Shape("BOOL");
+  static final Shape NULL = new Shape("NULL");
+  static final Shape SS = new Shape("SS");
+  static final Shape BS = new Shape("BS");
+  static final Shape LJ = new Shape("LJ");
+  static final Shape MJ = new Shape("MJ");
+
+  final String tag;
+  // N and NS: every value an int64, and counts per (scale, whole digits), both capped.
+  private boolean allInt64;
+  private Map<Integer, Long> histogram;
+  // L: the merged element shape, null while no element was seen.
+  private Shape element;
+  // M: the merged shape of each key.
+  private LinkedHashMap<String, Shape> fields;
+
+  private Shape(String tag) {
+    this.tag = tag;
+  }
+
+  private static Shape number(String tag, DynamoNumber number) {
+    Shape shape = new Shape(tag);
+    shape.allInt64 = number.isInt64();
+    shape.histogram = new HashMap<>(4);
+    int scale = Math.min(number.scale(), DIGIT_CAP);
+    int whole = Math.min(number.wholeDigits(), DIGIT_CAP);
+    shape.histogram.put(scale * 64 + whole, 1L);
+    return shape;
+  }
+
+  /** The family of a shape: shapes of one family always merge. */
+  String family() {
+    if (tag.equals("LJ")) return "L";
+    if (tag.equals("MJ")) return "M";
+    return tag;
+  }
+
+  static Shape observe(JsonNode value, int level) {
+    if (level > MAX_LEVELS) {
+      throw new Unsupported("a value nested deeper than DynamoDB allows");
+    }
+    TypedValue typed = TypedValue.of(value);
+    JsonNode raw = typed.raw;
+    switch (typed.tag) {
+      case "S":
+        TypedValue.text(raw);
+        return S;
+      case "N":
+        return number("N", DynamoNumber.parse(TypedValue.text(raw)));
+      case "B":
+        TypedValue.binary(raw);
+        return B;
+      case "BOOL":
+        if (!raw.isBoolean()) throw new Unsupported("a BOOL that is not a boolean");
+        return BOOL;
+      case "NULL":
+        return NULL;
+      case "SS":
+      case "BS":
+      case "NS":
+        return set(typed.tag, raw);
+      case "L":
+        return list(raw, level);
+      default:
+        return map(raw, level);
+    }
+  }
+
+  private static Shape set(String tag, JsonNode raw) {
+    if (!raw.isArray() || raw.size() == 0) {
+      throw new Unsupported("a set that is not a non-empty list");
+    }
+    Shape numbers = null;
+    for (JsonNode element : raw) {
+      if (tag.equals("SS")) {
+        TypedValue.text(element);
+      } else if (tag.equals("BS")) {
+        TypedValue.binary(element);
+      } else {
+        Shape shape = number("NS", DynamoNumber.parse(TypedValue.text(element)));
+        numbers = numbers == null ? shape : merge(numbers, shape);
+      }
+    }
+    return tag.equals("SS") ? SS : tag.equals("BS") ? BS : numbers;
+  }
+
+  private static Shape list(JsonNode raw, int level) {
+    if (!raw.isArray()) throw new Unsupported("an L that is not a list");
+    Shape element = null;
+    boolean mixed = false;
+    for (JsonNode item : raw) {
+      Shape shape = observe(item, level + 1);
+      if (mixed) continue; // observed for its checks only
+      Shape merged = element == null ? shape : merge(element, shape);
+      if (merged == null) {
+        mixed = true;
+      } else {
+        element = merged;
+      }
+    }
+    if (mixed) return LJ;
+    Shape shape = new Shape("L");
+    shape.element = element;
+    return shape;
+  }
+
+  private static Shape map(JsonNode raw, int level) {
+    if (!raw.isObject()) throw new Unsupported("an M that is not an object");
+    LinkedHashMap<String, Shape> fields = new LinkedHashMap<>();
+    Iterator<Map.Entry<String, JsonNode>> entries = raw.fields();
+    while (entries.hasNext()) {
+      Map.Entry<String, JsonNode> entry = entries.next();
+      fields.put(entry.getKey(), observe(entry.getValue(), level + 1));
+    }
+    if (fields.size() > MAX_STRUCT_FIELDS) return MJ;
+    Shape shape = new Shape("M");
+    shape.fields = fields;
+    return shape;
+  }
+
+  /** The shape covering both, or null when they conflict; may change and return `a`. */
+  static Shape merge(Shape a, Shape b) {
+    if (a.tag.equals("NULL")) return b;
+    if (b.tag.equals("NULL")) return a;
+    if (!a.family().equals(b.family())) return null;
+    if (!a.tag.equals(b.tag)) return a.family().equals("L") ? LJ : MJ;
+    switch (a.tag) {
+      case "N":
+      case "NS":
+        a.allInt64 = a.allInt64 && b.allInt64;
+        for (Map.Entry<Integer, Long> entry : b.histogram.entrySet()) {
+          a.histogram.merge(entry.getKey(), entry.getValue(), Long::sum);
+        }
+        return a;
+      case "L":
+        if (a.element == null || b.element == null) return b.element == null ? a : b;
+        Shape element = merge(a.element, b.element);
+        if (element == null) return LJ;
+        a.element = element;
+        return a;
+      case "M":
+        for (Map.Entry<String, Shape> entry : b.fields.entrySet()) {
+          Shape known = a.fields.get(entry.getKey());
+          Shape merged = known == null ? entry.getValue() : merge(known, entry.getValue());
+          if (merged == null) return MJ;
+          a.fields.put(entry.getKey(), merged);
+        }
+        return a.fields.size() <= MAX_STRUCT_FIELDS ? a : MJ;
+      default:
+        return a;
+    }
+  }
+
+  /** The shape as inference.py's tuples in JSON: ["N", all_int64, [[scale, whole, count], ...]], ... */
+  void json(StringBuilder out) {
+    out.append("[\"").append(tag).append('"');
+    switch (tag) {
+      case "N":
+      case "NS":
+        out.append(',').append(allInt64).append(",[");
+        boolean first = true;
+        for (Map.Entry<Integer, Long> entry : histogram.entrySet()) {
+          if (!first) out.append(',');
+          first = false;
+          int key = entry.getKey();
+          out.append('[').append(key / 64).append(',').append(key % 64).append(',').append(entry.getValue()).append(']');
+        }
+        out.append(']');
+        break;
+      case "L":
+        out.append(',');
+        if (element == null) {
+          out.append("null");
+        } else {
+          element.json(out);
+        }
+        break;
+      case "M":
+        out.append(",{");
+        boolean firstField = true;
+        for (Map.Entry<String, Shape> entry : fields.entrySet()) {
+          if (!firstField) out.append(',');
+          firstField = false;
+          PythonJson.string(entry.getKey(), out);
+          out.append(':');
+          entry.getValue().json(out);
+        }
+        out.append('}');
+        break;
+      default:
+        break;
+    }
+    out.append(']');
+  }
+}
