@@ -11,9 +11,14 @@ import { MirrorStorage } from '../storage/mirror-storage';
 /** The Spark job's files inside this package. */
 export const SPARK_ASSET_DIR = path.join(__dirname, '..', '..', 'assets', 'spark');
 
+/** The job's JVM reader (assets/spark/engine/src), built by the `spark:engine` task. */
+export const ENGINE_JAR = path.join(SPARK_ASSET_DIR, 'engine', 'mirror-engine.jar');
+
+/** EMR Serverless's own Iceberg runtime. */
+const ICEBERG_JAR = '/usr/share/aws/iceberg/lib/iceberg-spark3-runtime.jar';
+
 /** Static Spark settings that enable Iceberg on EMR Serverless. */
 export const SPARK_CONF: ReadonlyArray<[string, string]> = [
-  ['spark.jars', '/usr/share/aws/iceberg/lib/iceberg-spark3-runtime.jar'],
   ['spark.sql.extensions', 'org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions'],
 ];
 
@@ -40,6 +45,7 @@ export class SparkEngine extends Construct {
   public readonly jobRole: iam.Role;
   public readonly entryPoint: s3assets.Asset;
   public readonly pythonFiles: s3assets.Asset;
+  public readonly engineJar: s3assets.Asset;
   private readonly props: SparkEngineProps;
 
   constructor(scope: Construct, id: string, props: SparkEngineProps) {
@@ -61,8 +67,11 @@ export class SparkEngine extends Construct {
     // The zip root holds mirror_job/ (and entry.py, harmless): `--py-files` puts it on the path.
     this.pythonFiles = new s3assets.Asset(this, 'PythonFiles', {
       path: SPARK_ASSET_DIR,
-      exclude: ['__pycache__', '**/__pycache__', '*.pyc', '**/*.pyc', '.pytest_cache', '.ruff_cache', '.mypy_cache'],
+      exclude: [
+        '__pycache__', '**/__pycache__', '*.pyc', '**/*.pyc', '.pytest_cache', '.ruff_cache', '.mypy_cache', 'engine',
+      ],
     });
+    this.engineJar = new s3assets.Asset(this, 'EngineJar', { path: ENGINE_JAR });
 
     this.jobRole = new iam.Role(this, 'JobRole', {
       description: 'Runs the dynamo-iceberg-mirror Spark job on EMR Serverless',
@@ -76,7 +85,7 @@ export class SparkEngine extends Construct {
     this.jobRole.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'ReadSparkJob',
       actions: ['s3:GetObject'],
-      resources: [this.entryPoint, this.pythonFiles].map((asset) =>
+      resources: [this.entryPoint, this.pythonFiles, this.engineJar].map((asset) =>
         `arn:${Aws.PARTITION}:s3:::${asset.s3BucketName}/${asset.s3ObjectKey}`),
     }));
     this.jobRole.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -181,6 +190,7 @@ export class SparkEngine extends Construct {
   public get sparkSubmitParameters(): string {
     return [
       `--py-files ${this.pythonFiles.s3ObjectUrl}`,
+      `--conf spark.jars=${ICEBERG_JAR},${this.engineJar.s3ObjectUrl}`,
       ...SPARK_CONF.map(([key, value]) => `--conf ${key}=${value}`),
     ].join(' ');
   }

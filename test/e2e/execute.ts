@@ -203,10 +203,18 @@ function sparkJob(resource: string): Handler {
     const entry = await download(s3, submit.EntryPoint, folder);
     const pyFiles = /--py-files (\S+)/.exec(submit.SparkSubmitParameters ?? '');
     const path = pyFiles ? await download(s3, pyFiles[1], folder) : '';
+    // EMR puts the jars of spark.jars on the classpath; the local session takes the job's own (the JVM
+    // reader) from this variable. EMR's local paths (the Iceberg runtime) exist only there.
+    const jars = /--conf spark\.jars=(\S+)/.exec(submit.SparkSubmitParameters ?? '')?.[1].split(',') ?? [];
+    const shipped = jars.filter((jar) => jar.startsWith('s3://'));
+    if (shipped.length !== 1) {
+      throw new Error(`expected the job's one jar among spark.jars, found: ${jars.join(', ')}`);
+    }
+    const engineJar = await download(s3, shipped[0], folder);
     const catalog = [`glue.endpoint=${endpoint}`, `s3.endpoint=${endpoint}`, 's3.path-style-access=true', `client.region=${deployment.region}`];
     const command = [entry, args[0], '--local', ...catalog.flatMap((p) => ['--catalog-property', p]), ...args.slice(1)];
     const run = spawnSync(request.python, command, {
-      env: { ...process.env, PYTHONPATH: path },
+      env: { ...process.env, PYTHONPATH: path, DYNAMO_ICEBERG_MIRROR_ENGINE_JAR: engineJar },
       encoding: 'utf-8',
       maxBuffer: 64 * 1024 * 1024,
     });

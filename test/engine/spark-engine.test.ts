@@ -63,6 +63,7 @@ describe('Spark engine', () => {
     expect(bySid.ReadSparkJob.Resource).toEqual([
       { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, expect.stringMatching(/^:s3:::cdk-[a-z0-9]+-assets-123456789012-eu-north-1\/[0-9a-f]{64}\.py$/)]] },
       { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, expect.stringMatching(/^:s3:::cdk-[a-z0-9]+-assets-123456789012-eu-north-1\/[0-9a-f]{64}\.zip$/)]] },
+      { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, expect.stringMatching(/^:s3:::cdk-[a-z0-9]+-assets-123456789012-eu-north-1\/[0-9a-f]{64}\.jar$/)]] },
     ]);
   });
 
@@ -72,11 +73,11 @@ describe('Spark engine', () => {
     expect(JSON.stringify(glue.Resource)).toMatch(/:catalog".*database\/.*table\/.*\/orders_mirror".*table\/.*\/orders_mirror_\*"/);
   });
 
-  test('the job runs entry.py with the package zip on --py-files and Iceberg enabled', () => {
+  test('the job runs entry.py with the package zip on --py-files, Iceberg enabled and the JVM reader on the classpath', () => {
     expect(job).toMatch(/"EntryPoint\\":\\"s3:\/\/cdk-[a-z0-9]+-assets-123456789012-eu-north-1\/[0-9a-f]{64}\.py\\"/);
     expect(job).toMatch(new RegExp([
       '"SparkSubmitParameters\\\\":\\\\"--py-files s3://cdk-[a-z0-9]+-assets-123456789012-eu-north-1/[0-9a-f]{64}\\.zip',
-      '--conf spark\\.jars=/usr/share/aws/iceberg/lib/iceberg-spark3-runtime\\.jar',
+      '--conf spark\\.jars=/usr/share/aws/iceberg/lib/iceberg-spark3-runtime\\.jar,s3://cdk-[a-z0-9]+-assets-123456789012-eu-north-1/[0-9a-f]{64}\\.jar',
       '--conf spark\\.sql\\.extensions=org\\.apache\\.iceberg\\.spark\\.extensions\\.IcebergSparkSessionExtensions\\\\"',
     ].join(' ')));
   });
@@ -94,6 +95,8 @@ describe('Spark engine', () => {
     });
     walk(zipped!);
     expect(all.filter((n) => n === '__pycache__' || n.endsWith('.pyc'))).toEqual([]);
+    // The JVM reader ships as its own jar asset: neither its sources nor the jar are in the zip.
+    expect(all.filter((n) => n === 'engine' || n.endsWith('.jar') || n.endsWith('.java'))).toEqual([]);
   });
 });
 

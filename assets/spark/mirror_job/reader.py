@@ -75,20 +75,19 @@ class Survey:
     jvm: bool
 
 
-def learn_types(spark, run: RunFiles, key: Sequence[str], jvm: bool = True, unique_keys: bool = True) -> Survey:
-    """First pass (see python_learn_types), by the JVM reader unless it passes over the run or `jvm` is off.
+def learn_types(spark, run: RunFiles, key: Sequence[str], unique_keys: bool = True) -> Survey:
+    """First pass (see python_learn_types), by the JVM reader unless it passes over the run.
 
     `unique_keys` off leaves a full export's duplicate keys to the caller (verify reports them its own way).
     """
-    if jvm:
-        surveyed = run_action(lambda: jvm_reader.survey(spark, run.exports, key))
-        if surveyed.passed_over is None:
-            if surveyed.duplicate is not None and unique_keys:
-                text, places = surveyed.duplicate
-                uris = run.uris()
-                raise MirrorError(duplicate_key_message(text, key, [f"{uris[n]}: line {line}" for n, line in places]))
-            return Survey(surveyed.stats, jvm=True)
-        print(f"note: the JVM reader passes over {surveyed.passed_over}; reading this run in Python", file=sys.stderr)
+    surveyed = run_action(lambda: jvm_reader.survey(spark, run.exports, key))
+    if surveyed.passed_over is None:
+        if surveyed.duplicate is not None and unique_keys:
+            text, places = surveyed.duplicate
+            uris = run.uris()
+            raise MirrorError(duplicate_key_message(text, key, [f"{uris[n]}: line {line}" for n, line in places]))
+        return Survey(surveyed.stats, jvm=True)
+    print(f"note: the JVM reader passes over {surveyed.passed_over}; reading this run in Python", file=sys.stderr)
     return Survey(python_learn_types(spark, run, key, unique_keys), jvm=False)
 
 

@@ -11,8 +11,11 @@ import os
 CATALOG = "mirror"
 ICEBERG_RUNTIME = "org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.10.0"
 EXTENSIONS = "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions"
-# The JVM reader (jvm_reader.py), built from assets/spark/engine by `npx projen spark:engine`.
-ENGINE_JAR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "engine", "mirror-engine.jar")
+# The JVM reader (jvm_reader.py), built from assets/spark/engine by `npx projen spark:engine`. A job run
+# from the construct's assets has it on spark.jars instead; the variable names such a copy locally.
+ENGINE_JAR = os.environ.get("DYNAMO_ICEBERG_MIRROR_ENGINE_JAR") or os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "engine", "mirror-engine.jar"
+)
 
 
 def local_session(app_name: str = "dynamo-iceberg-mirror"):
