@@ -195,6 +195,19 @@ export interface DynamoIcebergMirrorProps {
   readonly rebootstrapPolicy?: RebootstrapPolicy;
 
   /**
+   * Create an Athena workgroup for querying the mirror, with its own encrypted results location.
+   *
+   * Query results go to the mirror's bucket under `athena-results/` (expired after 45 days when the
+   * construct creates the bucket), encrypted like the bucket: SSE-KMS with `encryptionKey` when there
+   * is one, else SSE-S3. The workgroup enforces these settings over clients' own, publishes CloudWatch
+   * metrics and lets Athena choose its engine version. `grantRead` then also lets its grantee run
+   * queries in it. The workgroup is the construct's `workGroup`.
+   *
+   * @default false
+   */
+  readonly athenaWorkGroup?: boolean;
+
+  /**
    * A customer-managed KMS key for the new bucket, the exports, the Iceberg files and the job logs.
    *
    * EMR Serverless writes the job logs with this key, so its key policy must allow the service
@@ -222,10 +235,10 @@ export interface DynamoIcebergMirrorProps {
   readonly freshnessThreshold?: Duration;
 
   /**
-   * What happens to the bucket, the Glue database and the log group when the construct is removed.
-   * With `RemovalPolicy.DESTROY`, the bucket the construct creates is emptied first (exports, Iceberg
-   * files and job logs are deleted by CDK's auto-delete custom resource); a bucket you pass in is never
-   * emptied or deleted.
+   * What happens to the bucket, the Glue database, the log groups and the Athena workgroup when the
+   * construct is removed. With `RemovalPolicy.DESTROY`, the bucket the construct creates is emptied
+   * first (exports, Iceberg files and job logs are deleted by CDK's auto-delete custom resource), and
+   * the workgroup is deleted with its saved queries; a bucket you pass in is never emptied or deleted.
    *
    * @default RemovalPolicy.RETAIN
    */

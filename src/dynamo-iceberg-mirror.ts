@@ -1,4 +1,5 @@
 import { Aspects, Validations } from 'aws-cdk-lib';
+import * as athena from 'aws-cdk-lib/aws-athena';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as emrs from 'aws-cdk-lib/aws-emrserverless';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -16,6 +17,7 @@ import { MirrorMonitoring } from './monitoring/mirror-monitoring';
 import { runFailedEventPattern } from './monitoring/run-events';
 import { WildcardAcknowledger } from './private/wildcard-acknowledger';
 import { wildcardRules } from './private/wildcard-rules';
+import { MirrorWorkGroup } from './query/mirror-work-group';
 import { MirrorStorage } from './storage/mirror-storage';
 import { MirrorWorkflow } from './workflow/mirror-workflow';
 import { mirrorSchedule } from './workflow/schedules';
@@ -76,8 +78,16 @@ export class DynamoIcebergMirror extends Construct {
    */
   public readonly verificationAlarm: cloudwatch.Alarm;
 
+  /**
+   * The Athena workgroup for querying the mirror; undefined unless `athenaWorkGroup` is set.
+   *
+   * Queries run in it write their encrypted results to the mirror's bucket under `athena-results/`.
+   */
+  public readonly workGroup?: athena.CfnWorkGroup;
+
   private readonly storage: MirrorStorage;
   private readonly monitoring: MirrorMonitoring;
+  private readonly queryWorkGroup?: MirrorWorkGroup;
 
   constructor(scope: Construct, id: string, props: DynamoIcebergMirrorProps) {
     super(scope, id);
@@ -90,6 +100,7 @@ export class DynamoIcebergMirror extends Construct {
       exportPrefix: settings.exportPrefix,
       warehousePrefix: settings.warehousePrefix,
       logPrefix: settings.logPrefix,
+      queryResultsPrefix: settings.queryResultsPrefix,
       database: props.database,
       databaseName: settings.databaseName,
       tableName,
@@ -155,6 +166,14 @@ export class DynamoIcebergMirror extends Construct {
       freshnessThreshold: settings.freshnessThreshold,
     });
 
+    if (settings.queryResultsPrefix) {
+      this.queryWorkGroup = new MirrorWorkGroup(this, 'AthenaWorkGroup', {
+        storage: this.storage,
+        resultsPrefix: settings.queryResultsPrefix,
+        removalPolicy: settings.removalPolicy,
+      });
+    }
+
     Aspects.of(this).add(new WildcardAcknowledger(wildcardRules(settings.exportPrefix, settings.warehousePrefix, settings.logPrefix, tableName)));
     Validations.of(workflow.planFunction.role!).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -172,6 +191,7 @@ export class DynamoIcebergMirror extends Construct {
     this.freshnessAlarm = this.monitoring.freshnessAlarm;
     this.failureAlarm = this.monitoring.failureAlarm;
     this.verificationAlarm = this.monitoring.verificationAlarm;
+    this.workGroup = this.queryWorkGroup?.workGroup;
   }
 
   /**
@@ -229,15 +249,19 @@ export class DynamoIcebergMirror extends Construct {
 
   /**
    * Lets a principal query the Iceberg table (for example with Athena): read the warehouse
-   * objects, the Glue database and table, and decrypt with the KMS key. Athena's own permissions and
-   * its query result location are not included.
+   * objects, the Glue database and table, and decrypt with the KMS key. With `athenaWorkGroup`, also
+   * run queries in the mirror's workgroup (`athena:StartQueryExecution`, `GetQueryExecution`,
+   * `GetQueryResults`, `StopQueryExecution`, `GetWorkGroup` on that workgroup only) and read and write
+   * their results under `athena-results/` (with `kms:GenerateDataKey` on the key); without it, Athena's
+   * own permissions and its query result location are not included.
    *
-   * The statements go to the principal's policy: S3 object-level actions (on the warehouse prefix)
-   * and bucket-level ones (on the bucket) in separate statements, Glue and KMS in their own.
+   * The statements go to the principal's policy: S3 object-level actions (on a prefix) and
+   * bucket-level ones (on the bucket) in separate statements, Glue, Athena and KMS in their own.
    *
    * @returns one grant that combines them all, for example to make a resource depend on every statement
    */
   public grantRead(grantee: iam.IGrantable): iam.Grant {
-    return this.storage.grantReadTable(grantee);
+    const grant = this.storage.grantReadTable(grantee);
+    return this.queryWorkGroup ? grant.combine(this.queryWorkGroup.grantQuery(grantee)) : grant;
   }
 }

@@ -15,6 +15,8 @@ export interface MirrorSettings {
   readonly warehousePrefix: string;
   /** Key prefix of the EMR Serverless job logs in the bucket. */
   readonly logPrefix: string;
+  /** Key prefix of the Athena workgroup's query results in the bucket, when there is a workgroup. */
+  readonly queryResultsPrefix?: string;
   /** Name of the database the construct creates (ignored when `props.database` is given). */
   readonly databaseName: string;
   readonly tableName: string;
@@ -48,6 +50,7 @@ export const DEFAULT_RELEASE_LABEL = 'emr-7.12.0';
 const SAFETY_LAG = Duration.minutes(5);
 const MAX_WINDOWS_PER_RUN = 10;
 const LOG_PREFIX = 'emr-logs';
+const QUERY_RESULTS_PREFIX = 'athena-results';
 
 /** Throws the error of one prop, prefixed with the construct's path (which of several mirrors is wrong). */
 type Fail = (message: string) => never;
@@ -65,8 +68,14 @@ export function resolveSettings(scope: Construct, id: string, props: DynamoIcebe
 
   const exportPrefix = checkPrefix(fail, 'exportPrefix', props.exportPrefix ?? 'exports');
   const warehousePrefix = checkPrefix(fail, 'warehousePrefix', props.warehousePrefix ?? 'warehouse');
-  if (exportPrefix === warehousePrefix || warehousePrefix.startsWith(`${exportPrefix}/`) || exportPrefix.startsWith(`${warehousePrefix}/`)) {
+  if (overlap(exportPrefix, warehousePrefix)) {
     fail(`exportPrefix and warehousePrefix must not overlap, got '${exportPrefix}' and '${warehousePrefix}'`);
+  }
+  const queryResultsPrefix = props.athenaWorkGroup ? QUERY_RESULTS_PREFIX : undefined;
+  for (const [name, prefix] of Object.entries({ exportPrefix, warehousePrefix })) {
+    if (queryResultsPrefix && overlap(prefix, queryResultsPrefix)) {
+      fail(`${name} must not overlap the Athena workgroup's results prefix '${queryResultsPrefix}', got '${prefix}'`);
+    }
   }
   if (props.database && props.databaseName !== undefined) {
     fail('databaseName names the database the construct creates; it cannot be combined with database');
@@ -131,6 +140,7 @@ export function resolveSettings(scope: Construct, id: string, props: DynamoIcebe
     exportPrefix,
     warehousePrefix,
     logPrefix: LOG_PREFIX,
+    queryResultsPrefix,
     databaseName: props.databaseName ?? defaultDatabaseName(scope),
     tableName,
     scheduleInterval,
@@ -174,6 +184,11 @@ function defaultDatabaseName(scope: Construct): string {
   const stack = Stack.of(scope);
   const path = scope.node.path.split('/').slice(stack.node.path.split('/').length);
   return snakeCase([stack.stackName, ...path, 'mirror'].join('_')).slice(0, 200) + '_' + scope.node.addr.slice(0, 8);
+}
+
+/** Whether two key prefixes share objects: equal, or one is a folder of the other. */
+function overlap(a: string, b: string): boolean {
+  return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
 }
 
 function checkPrefix(fail: Fail, name: string, prefix: string): string {

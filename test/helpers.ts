@@ -39,6 +39,7 @@ export function everyProp(stack: Stack): Partial<DynamoIcebergMirrorProps> {
     verificationSchedule: scheduler.ScheduleExpression.cron({ weekDay: 'SUN', hour: '4', minute: '15' }),
     rebootstrapPolicy: RebootstrapPolicy.ALARM_AND_WAIT,
     encryptionKey: new kms.Key(stack, 'Key', { enableKeyRotation: true }),
+    athenaWorkGroup: true,
     exportRetention: Duration.days(14),
     freshnessThreshold: Duration.hours(4),
     removalPolicy: RemovalPolicy.DESTROY,

@@ -7,12 +7,17 @@ import { Construct } from 'constructs';
 import { narrowAutoDeletePermissions } from './auto-delete-permissions';
 import { BUCKET_LOCATION_ACTIONS, CATALOG_READ_ACTIONS, WAREHOUSE_LIST_ACTIONS, WAREHOUSE_OBJECT_READ_ACTIONS } from './table-read-actions';
 
+/** How long Athena keeps a query in the workgroup's history. */
+const QUERY_RESULTS_RETENTION = Duration.days(45);
+
 /** Settings of the storage part of the mirror. */
 export interface MirrorStorageProps {
   readonly bucket?: s3.IBucket;
   readonly exportPrefix: string;
   readonly warehousePrefix: string;
   readonly logPrefix: string;
+  /** Key prefix of Athena query results, when the mirror has a workgroup. */
+  readonly queryResultsPrefix?: string;
   readonly database?: glue.IDatabase;
   readonly databaseName: string;
   readonly tableName: string;
@@ -72,6 +77,12 @@ export class MirrorStorage extends Construct {
             id: 'AbortIncompleteUploads',
             abortIncompleteMultipartUploadAfter: Duration.days(7),
           },
+          // As long as Athena's query history lists the query, so that its results can be downloaded.
+          ...(props.queryResultsPrefix ? [{
+            id: 'ExpireQueryResults',
+            prefix: `${props.queryResultsPrefix}/`,
+            expiration: QUERY_RESULTS_RETENTION,
+          }] : []),
         ],
       });
       Validations.of(bucket).acknowledge({

@@ -10,6 +10,7 @@ import { SparkEngine } from '../engine/spark-engine';
 import { MirrorPlanFunction } from '../mirror-plan-function';
 import { LEASE_HOLDER_ATTRIBUTE, LEASE_KEY, LEASE_KEY_ATTRIBUTE } from './lease-item';
 import { PlanConfig } from './plan';
+import { planChoice } from './plan-routes';
 import { FRESHNESS_DIMENSION, FRESHNESS_NAMESPACE } from '../monitoring/freshness';
 import { VERIFICATION_DIFFERENCES_METRIC, VERIFICATION_KIND_METRICS } from '../monitoring/verification';
 import { MirrorStorage } from '../storage/mirror-storage';
@@ -314,30 +315,24 @@ export class MirrorWorkflow extends Construct {
         comment: 'Never two runs on one table at once: this execution leaves it to the one holding the lease.',
       }));
 
-    const route = new sfn.Choice(this, 'What does the plan say?')
-      .when(sfn.Condition.stringEquals('$.plan.action', 'ANOTHER_RUN'), anotherRun)
-      .when(sfn.Condition.or(
-        sfn.Condition.stringEquals('$.plan.action', 'BOOTSTRAP'),
-        sfn.Condition.stringEquals('$.plan.action', 'REBOOTSTRAP'),
-      ), fullExport)
-      .when(sfn.Condition.stringEquals('$.plan.action', 'APPLY'), exportWindows.next(applyChain))
-      .when(sfn.Condition.stringEquals('$.plan.action', 'UP_TO_DATE'),
-        new sfn.Succeed(this, 'Up to date', { comment: 'The next window is shorter than the minimum.' }))
-      .when(sfn.Condition.stringEquals('$.plan.action', 'WAITING_FOR_PITR'),
-        new sfn.Succeed(this, 'Waiting for point-in-time recovery', { comment: 'Nothing is restorable yet; a later run bootstraps.' }))
-      .when(sfn.Condition.stringEquals('$.plan.action', 'MAINTAIN'), maintainJob.next(maintained))
-      .when(sfn.Condition.stringEquals('$.plan.action', 'NOTHING_TO_MAINTAIN'),
-        new sfn.Succeed(this, 'Nothing to maintain'))
-      .when(sfn.Condition.stringEquals('$.plan.action', 'VERIFY'), this.verification())
-      .when(sfn.Condition.stringEquals('$.plan.action', 'NOTHING_TO_VERIFY'),
-        new sfn.Succeed(this, 'Nothing to verify any more', { comment: 'The table was dropped after the export.' }))
-      .when(sfn.Condition.stringEquals('$.plan.action', 'WAIT_FOR_REBOOTSTRAP'),
-        new sfn.Fail(this, 'Watermark outside the PITR window', { error: 'WatermarkOutsidePitrWindow', causePath: '$.plan.reason' }))
-      .when(sfn.Condition.stringEquals('$.plan.action', 'PITR_DISABLED'),
-        new sfn.Fail(this, 'Point-in-time recovery disabled', { error: 'PointInTimeRecoveryDisabled', causePath: '$.plan.reason' }))
-      .when(sfn.Condition.stringEquals('$.plan.action', 'TABLE_MISMATCH'),
-        new sfn.Fail(this, 'Table mirrors another source', { error: 'TableMismatch', causePath: '$.plan.reason' }))
-      .otherwise(new sfn.Fail(this, 'Unknown plan', { error: 'UnknownPlan', causePath: '$.plan.reason' }));
+    const unknownPlan = new sfn.Fail(this, 'Unknown plan', { error: 'UnknownPlan', causePath: '$.plan.reason' });
+    const route = planChoice(this, 'What does the plan say?', {
+      ANOTHER_RUN: anotherRun,
+      BOOTSTRAP: fullExport,
+      REBOOTSTRAP: fullExport,
+      APPLY: exportWindows.next(applyChain),
+      UP_TO_DATE: new sfn.Succeed(this, 'Up to date', { comment: 'The next window is shorter than the minimum.' }),
+      WAITING_FOR_PITR: new sfn.Succeed(this, 'Waiting for point-in-time recovery', { comment: 'Nothing is restorable yet; a later run bootstraps.' }),
+      MAINTAIN: maintainJob.next(maintained),
+      NOTHING_TO_MAINTAIN: new sfn.Succeed(this, 'Nothing to maintain'),
+      VERIFY: this.verification(),
+      NOTHING_TO_VERIFY: new sfn.Succeed(this, 'Nothing to verify any more', { comment: 'The table was dropped after the export.' }),
+      WAIT_FOR_REBOOTSTRAP: new sfn.Fail(this, 'Watermark outside the PITR window', { error: 'WatermarkOutsidePitrWindow', causePath: '$.plan.reason' }),
+      PITR_DISABLED: new sfn.Fail(this, 'Point-in-time recovery disabled', { error: 'PointInTimeRecoveryDisabled', causePath: '$.plan.reason' }),
+      TABLE_MISMATCH: new sfn.Fail(this, 'Table mirrors another source', { error: 'TableMismatch', causePath: '$.plan.reason' }),
+      // Planned only for a verification's export, which has a choice of its own.
+      CANNOT_VERIFY: unknownPlan,
+    }, unknownPlan);
 
     return plan.next(route);
   }
@@ -369,15 +364,28 @@ export class MirrorWorkflow extends Construct {
       resultPath: '$.verification',
     });
     const fullExport = this.fullExportLoop('Verification export', locations.next(run));
-    return plan.next(new sfn.Choice(this, 'Can the table be verified?')
-      .when(sfn.Condition.stringEquals('$.plan.action', 'VERIFY'), fullExport)
-      .when(sfn.Condition.stringEquals('$.plan.action', 'NOTHING_TO_VERIFY'),
-        new sfn.Succeed(this, 'Nothing to verify', { comment: 'The table has no watermark yet.' }))
-      .otherwise(new sfn.Fail(this, 'Verification not possible', {
-        comment: 'The watermark is outside the PITR window, PITR is off, or the table mirrors another source.',
-        error: 'VerificationNotPossible',
-        causePath: '$.plan.reason',
-      })));
+    const notPossible = new sfn.Fail(this, 'Verification not possible', {
+      comment: 'The watermark is outside the PITR window, PITR is off, or the table mirrors another source.',
+      error: 'VerificationNotPossible',
+      causePath: '$.plan.reason',
+    });
+    // A verification's export plan is one of its first five actions; the others are never planned for it.
+    return plan.next(planChoice(this, 'Can the table be verified?', {
+      VERIFY: fullExport,
+      NOTHING_TO_VERIFY: new sfn.Succeed(this, 'Nothing to verify', { comment: 'The table has no watermark yet.' }),
+      CANNOT_VERIFY: notPossible,
+      PITR_DISABLED: notPossible,
+      TABLE_MISMATCH: notPossible,
+      BOOTSTRAP: notPossible,
+      REBOOTSTRAP: notPossible,
+      APPLY: notPossible,
+      UP_TO_DATE: notPossible,
+      WAITING_FOR_PITR: notPossible,
+      MAINTAIN: notPossible,
+      NOTHING_TO_MAINTAIN: notPossible,
+      WAIT_FOR_REBOOTSTRAP: notPossible,
+      ANOTHER_RUN: notPossible,
+    }, notPossible));
   }
 
   /**

@@ -13,36 +13,43 @@ import { createHash } from 'crypto';
  */
 export type RunMode = 'MIRROR' | 'MAINTAIN' | 'VERIFY_EXPORT' | 'VERIFY';
 
-/** What the state machine does next. */
-export type PlanAction =
+/**
+ * What the state machine does next: every action, defined once. The state machine routes each one
+ * (`PlanRoutes`), so an action added here without a state is a compile error.
+ */
+export const PLAN_ACTIONS = [
   /** No Iceberg table yet: full export, then the bootstrap job. */
-  | 'BOOTSTRAP'
+  'BOOTSTRAP',
   /** The watermark left the point-in-time recovery window and the policy allows starting over. */
-  | 'REBOOTSTRAP'
+  'REBOOTSTRAP',
   /** One or more incremental windows are ready: export them, then one apply job. */
-  | 'APPLY'
+  'APPLY',
   /** The next window would be shorter than the minimum: nothing to do this time. */
-  | 'UP_TO_DATE'
+  'UP_TO_DATE',
   /** The watermark left the point-in-time recovery window and the policy says wait for an operator. */
-  | 'WAIT_FOR_REBOOTSTRAP'
+  'WAIT_FOR_REBOOTSTRAP',
   /** Point-in-time recovery is off on the source table: nothing can be exported. */
-  | 'PITR_DISABLED'
+  'PITR_DISABLED',
   /** The Iceberg table mirrors another DynamoDB table. */
-  | 'TABLE_MISMATCH'
+  'TABLE_MISMATCH',
   /** Maintenance run on an existing table. */
-  | 'MAINTAIN'
+  'MAINTAIN',
   /** Maintenance run, but the table does not exist yet. */
-  | 'NOTHING_TO_MAINTAIN'
+  'NOTHING_TO_MAINTAIN',
   /** Verification run: a full export at the watermark (planned without the lease), then, with the lease, the job's `verify`. */
-  | 'VERIFY'
+  'VERIFY',
   /** Verification run, but the table has no watermark yet. */
-  | 'NOTHING_TO_VERIFY'
+  'NOTHING_TO_VERIFY',
   /** Verification run, but the watermark is outside the point-in-time recovery window: no export can be taken at it. */
-  | 'CANNOT_VERIFY'
+  'CANNOT_VERIFY',
   /** Another execution holds the run lease: this one does nothing (a maintenance run waits and asks again). */
-  | 'ANOTHER_RUN'
+  'ANOTHER_RUN',
   /** Point-in-time recovery was enabled too recently: no time is restorable yet for the full export (a later run bootstraps). */
-  | 'WAITING_FOR_PITR';
+  'WAITING_FOR_PITR',
+] as const;
+
+/** One of `PLAN_ACTIONS`. */
+export type PlanAction = typeof PLAN_ACTIONS[number];
 
 /** Policy when the watermark is older than the earliest restorable time of the source table. */
 export type RebootstrapMode = 'AUTOMATIC' | 'ALARM_AND_WAIT';

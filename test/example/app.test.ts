@@ -12,11 +12,13 @@ describe('example app', () => {
     template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
     template.resourceCountIs('AWS::EMRServerless::Application', 1);
+    template.resourceCountIs('AWS::Athena::WorkGroup', 1);
     template.hasOutput('IcebergTable', { Value: 'orders_mirror_example_orders_mirror_mirror_' + stack.node.findChild('OrdersMirror').node.addr.slice(0, 8) + '.orders_mirror' });
     const errors = new AwsSolutionsChecks().validateScope(stack).violations
       .filter((v) => v.severity === 'error')
-      // The analyst role is the app's own: reading an Iceberg table needs objects/* under the warehouse prefix.
-      .filter((v) => !(v.ruleName.endsWith('/warehouse/*]') && v.violatingResources.every((r) => r.constructPath.includes('/Analyst/'))));
+      // The analyst role is the app's own: reading an Iceberg table needs objects/* under the warehouse
+      // prefix, and querying in the workgroup objects/* under its results prefix.
+      .filter((v) => !(/\/(warehouse|athena-results)\/\*\]$/.test(v.ruleName) && v.violatingResources.every((r) => r.constructPath.includes('/Analyst/'))));
     expect(errors).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The example app of the README: an orders table mirrored into Iceberg, and an analyst role that may
- * query it with Athena. `npx projen example:cfn-lint` synthesizes it and checks it with cfn-lint.
+ * query it in the mirror's Athena workgroup. `npx projen example:cfn-lint` synthesizes it and checks it with cfn-lint.
  */
 import { App, CfnOutput, Stack, StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -18,8 +18,8 @@ export class OrdersStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     });
 
-    // The one line: a self-driving Iceberg mirror of the table.
-    const mirror = new DynamoIcebergMirror(this, 'OrdersMirror', { table: ordersTable });
+    // The one line: a self-driving Iceberg mirror of the table, with an Athena workgroup to query it in.
+    const mirror = new DynamoIcebergMirror(this, 'OrdersMirror', { table: ordersTable, athenaWorkGroup: true });
 
     const analyst = new iam.Role(this, 'Analyst', { assumedBy: new iam.AccountRootPrincipal() });
     mirror.grantRead(analyst);
@@ -27,6 +27,7 @@ export class OrdersStack extends Stack {
     new CfnOutput(this, 'IcebergTable', { value: `${mirror.databaseName}.${mirror.tableName}` });
     new CfnOutput(this, 'StateMachine', { value: mirror.stateMachine.stateMachineArn });
     new CfnOutput(this, 'Bucket', { value: mirror.bucket.bucketName });
+    new CfnOutput(this, 'WorkGroup', { value: mirror.workGroup!.name });
   }
 }
 
