@@ -19,6 +19,7 @@ const NOT_SHIPPED: RegExp[] = [
   /^(test|src|build-tools|rosetta|projenrc|\.projen|\.github|\.ci|\.cache|coverage|dist|demo-warehouse)\//,
   /(^|\/)__pycache__\//, /\.pyc$/, /\.tsbuildinfo$/,
   /^(?!node_modules\/).*(?<!\.d)\.ts$/,
+  /\.java$/, // the JVM reader ships compiled, as assets/spark/engine/mirror-engine.jar
 ];
 
 function packedFiles(): string[] {
@@ -66,11 +67,13 @@ test('the library, its type definitions and the CLI that package.json names are 
   expect(compiled.filter((path) => !packed.includes(path))).toEqual([]);
 });
 
-test('every runtime asset is packed: the Lambda bundle, the Spark job and its requirements, the demo', () => {
-  const assets = ['assets/lambda', 'assets/spark', 'assets/local'].flatMap(filesUnder);
+test('every runtime asset is packed: the Lambda bundle, the Spark job, its JVM reader and requirements, the demo', () => {
+  const assets = ['assets/lambda', 'assets/spark', 'assets/local'].flatMap(filesUnder)
+    .filter((path) => !path.startsWith('assets/spark/engine/src/'));
   expect(assets).toEqual(expect.arrayContaining([
     'assets/lambda/mirror-plan.lambda/index.js',
     'assets/spark/entry.py',
+    'assets/spark/engine/mirror-engine.jar',
     'assets/spark/requirements.txt',
     'assets/local/dynamo_local/demo.py',
   ]));

@@ -8,14 +8,13 @@ import random
 
 import pytest
 from harness import MINUTE, T0, Scenario
-from support.items import EDGE_NUMBERS, UNICODE_SAMPLES, ItemFactory
-
 from mirror_job.errors import MirrorError
 from mirror_job.manifest import read_export
 from mirror_job.reader import RunFiles, change_rows, learn_types, python_change_rows, python_learn_types, run_action
 from mirror_job.schema import empty_schema
 from mirror_job.storage import Storage
 from mirror_job.table import load_state
+from support.items import EDGE_NUMBERS, UNICODE_SAMPLES, ItemFactory
 
 pytestmark = pytest.mark.spark
 
@@ -31,7 +30,16 @@ def read_mirror_schema(spark, table: str):
 
 
 def _rows(frame) -> list[str]:
-    return sorted(repr(row) for row in frame.collect())
+    return sorted(repr(_canonical(row)) for row in frame.collect())
+
+
+def _canonical(value):
+    """A row's values with map entries sorted: a map has no order (the Python reader's come back hashed)."""
+    if isinstance(value, dict):
+        return sorted((key, _canonical(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)):  # a Row is a tuple
+        return [_canonical(item) for item in value]
+    return value
 
 
 def assert_readers_agree(spark, exports, key) -> None:
@@ -74,7 +82,7 @@ def test_the_readers_agree_on_edge_numbers_texts_and_binary_keys(spark, tmp_path
     for n, number in enumerate(EDGE_NUMBERS + ["1.500", "1e5", "+7", ".25", "5.", "0e-7", "0E+3", "00012"]):
         scenario.source.put(
             {
-                "pk": {"B": "AAEC/w=="},
+                "pk": {"B": f"AAEC/{n:03d}"[:8]},
                 "sk": {"N": number},
                 "n": {"N": number},
                 "text": {"S": UNICODE_SAMPLES[n % len(UNICODE_SAMPLES)]},
@@ -118,5 +126,6 @@ def test_a_key_value_that_fits_no_key_column_is_named_by_file_and_line_as_the_py
     jvm = failure(lambda: change_rows(spark, RunFiles(exports), schema, survey))
     python = failure(lambda: python_change_rows(spark, RunFiles(exports), schema))
     assert jvm == python
-    assert jvm.endswith(": line 1: key attribute 'sk' has value {\"S\":\"not a number\"} that does not fit its column's type")
-    assert exports[0].data_files[0].uri in jvm
+    expected = "key attribute 'sk' has value {\"S\":\"not a number\"} that does not fit its column's type"
+    assert jvm.endswith(f": line 1: {expected}")
+    assert any(f"{data_file.uri}: line 1:" in jvm for data_file in exports[0].data_files if data_file.item_count)

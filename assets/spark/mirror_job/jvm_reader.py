@@ -80,7 +80,7 @@ def key_error(text: str) -> dict[str, Any] | None:
 
 
 def _engine(spark):
-    from py4j.java_gateway import JavaClass
+    from py4j.java_gateway import JavaClass  # type: ignore[import-untyped]
 
     engine = spark._jvm
     for part in ENGINE_CLASS.split("."):

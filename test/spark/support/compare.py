@@ -150,7 +150,15 @@ class Mirror:
 
 
 def table_properties(spark: Any, table_name: str) -> dict[str, str]:
-    return {r[0]: r[1] for r in spark.sql(f"SHOW TBLPROPERTIES {table_name}").collect()}
+    # SHOW TBLPROPERTIES masks any value matching spark.sql.redaction.options.regex (default `(?i)url`), and
+    # the columns property holds attribute names: `imageUrl` would hide it. Mask nothing while reading.
+    setting = "spark.sql.redaction.options.regex"
+    previous = spark.conf.get(setting)
+    spark.conf.set(setting, "(?!)")
+    try:
+        return {r[0]: r[1] for r in spark.sql(f"SHOW TBLPROPERTIES {table_name}").collect()}
+    finally:
+        spark.conf.set(setting, previous)
 
 
 def read_mirror(spark: Any, table_name: str) -> Mirror:
