@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -90,6 +90,10 @@ export class MirrorWorkflow extends Construct {
         retention: logs.RetentionDays.THREE_MONTHS,
         removalPolicy: props.removalPolicy,
       }),
+    });
+    Validations.of(this.planFunction.role!).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'AWSLambdaBasicExecutionRole only lets the plan function create and write its own CloudWatch log streams.',
     });
     this.leaseTable.grant(this.planFunction, 'dynamodb:PutItem', 'dynamodb:GetItem');
     storage.grantReadTableMetadata(this.planFunction);
