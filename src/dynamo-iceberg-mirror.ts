@@ -1,4 +1,4 @@
-import { Aspects, Validations } from 'aws-cdk-lib';
+import { Aspects } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as emrs from 'aws-cdk-lib/aws-emrserverless';
@@ -11,16 +11,19 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { DynamoIcebergMirrorProps } from './dynamo-iceberg-mirror-props';
+import { ENGINE_WILDCARD_RULES } from './engine/engine-wildcard-rules';
 import { SparkEngine } from './engine/spark-engine';
 import { resolveSettings } from './mirror-settings';
+import { METRIC_PUBLISHING_WILDCARD_RULES } from './monitoring/metric-publishing';
 import { MirrorMonitoring } from './monitoring/mirror-monitoring';
 import { runFailedEventPattern } from './monitoring/run-events';
 import { WildcardAcknowledger } from './private/wildcard-acknowledger';
-import { wildcardRules } from './private/wildcard-rules';
 import { MirrorWorkGroup } from './query/mirror-work-group';
 import { MirrorStorage } from './storage/mirror-storage';
+import { storageWildcardRules } from './storage/storage-wildcard-rules';
 import { MirrorWorkflow } from './workflow/mirror-workflow';
 import { mirrorSchedule } from './workflow/schedules';
+import { WORKFLOW_WILDCARD_RULES } from './workflow/workflow-wildcard-rules';
 
 /**
  * Mirrors a DynamoDB table into an Apache Iceberg table that Athena can query.
@@ -174,11 +177,14 @@ export class DynamoIcebergMirror extends Construct {
       });
     }
 
-    Aspects.of(this).add(new WildcardAcknowledger(wildcardRules(settings.exportPrefix, settings.warehousePrefix, settings.logPrefix, tableName)));
-    Validations.of(workflow.planFunction.role!).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason: 'AWSLambdaBasicExecutionRole only lets the plan function create and write its own CloudWatch log streams.',
-    });
+    // Each part explains the wildcards of its grants and statements; the parts grant one another, so
+    // the rules apply to every policy of the mirror (the first rule that matches gives the reason).
+    Aspects.of(this).add(new WildcardAcknowledger([
+      ...storageWildcardRules(this.storage),
+      ...METRIC_PUBLISHING_WILDCARD_RULES,
+      ...WORKFLOW_WILDCARD_RULES,
+      ...ENGINE_WILDCARD_RULES,
+    ]));
 
     this.bucket = this.storage.bucket;
     this.database = this.storage.database;

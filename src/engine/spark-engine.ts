@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { ApplicationCapacity } from './capacity';
+import { combineGrants, grantWithSid } from '../private/grant-with-sid';
 import { MirrorStorage } from '../storage/mirror-storage';
 
 /** The Spark job's files inside this package. */
@@ -184,6 +185,32 @@ export class SparkEngine extends Construct {
   /** ARN of the application's job runs. */
   public get jobRunsArn(): string {
     return `${this.application.attrArn}/jobruns/*`;
+  }
+
+  /**
+   * Starting job runs of the application with the job role, and watching and cancelling them: what
+   * Step Functions' `emr-serverless:startJobRun.sync` integration documents, except its EventBridge
+   * rule, which belongs to the caller. The job role may only be passed to EMR Serverless.
+   */
+  public grantStartJobRun(grantee: iam.IGrantable): iam.Grant {
+    return combineGrants([
+      grantWithSid('StartSparkJobRuns', {
+        grantee,
+        actions: ['emr-serverless:StartJobRun'],
+        resourceArns: [this.application.attrArn],
+      }),
+      grantWithSid('WatchSparkJobRuns', {
+        grantee,
+        actions: ['emr-serverless:GetJobRun', 'emr-serverless:CancelJobRun'],
+        resourceArns: [this.jobRunsArn],
+      }),
+      grantWithSid('PassJobRole', {
+        grantee,
+        actions: ['iam:PassRole'],
+        resourceArns: [this.jobRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'emr-serverless.amazonaws.com' } },
+      }),
+    ]);
   }
 
   /** `sparkSubmitParameters` of every run. */

@@ -5,7 +5,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { narrowAutoDeletePermissions } from './auto-delete-permissions';
+import { EXPORT_WRITE_ACTIONS, TABLE_METADATA_READ_ACTIONS, WAREHOUSE_METADATA_READ_ACTIONS } from './mirror-access-actions';
 import { BUCKET_LOCATION_ACTIONS, CATALOG_READ_ACTIONS, WAREHOUSE_LIST_ACTIONS, WAREHOUSE_OBJECT_READ_ACTIONS } from './table-read-actions';
+import { combineGrants, grantWithSid } from '../private/grant-with-sid';
 
 /** How long Athena keeps a query in the workgroup's history. */
 const QUERY_RESULTS_RETENTION = Duration.days(45);
@@ -172,5 +174,47 @@ export class MirrorStorage extends Construct {
       ...(this.encryptionKey ? [this.encryptionKey.grantDecrypt(grantee)] : []),
     ];
     return grants.reduce((all, grant) => all.combine(grant));
+  }
+
+  /**
+   * What the caller of ExportTableToPointInTime needs in the bucket: DynamoDB writes the export's
+   * objects with the caller's permissions, under the export prefix only. The key is
+   * `grantEncryptDecrypt`'s, granted once for everything the caller writes and reads.
+   */
+  public grantExportWrites(grantee: iam.IGrantable): iam.Grant {
+    return grantWithSid('WriteExports', {
+      grantee,
+      actions: EXPORT_WRITE_ACTIONS,
+      resourceArns: [this.objectsArn(this.exportPrefix)],
+    });
+  }
+
+  /**
+   * Reading where the Iceberg table stands: its Glue entry (which names the current metadata file) and
+   * the metadata files under the warehouse prefix. The key is `grantDecrypt`'s.
+   */
+  public grantReadTableMetadata(grantee: iam.IGrantable): iam.Grant {
+    return combineGrants([
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: TABLE_METADATA_READ_ACTIONS,
+        resourceArns: this.glueArns({ includeWorkTables: false }),
+      }),
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: WAREHOUSE_METADATA_READ_ACTIONS,
+        resourceArns: [this.objectsArn(this.warehousePrefix)],
+      }),
+    ]);
+  }
+
+  /** Decrypting with the mirror's key; nothing without one. */
+  public grantDecrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.encryptionKey?.grantDecrypt(grantee) ?? iam.Grant.drop(grantee, 'the mirror has no KMS key');
+  }
+
+  /** Encrypting and decrypting with the mirror's key; nothing without one. */
+  public grantEncryptDecrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.encryptionKey?.grantEncryptDecrypt(grantee) ?? iam.Grant.drop(grantee, 'the mirror has no KMS key');
   }
 }

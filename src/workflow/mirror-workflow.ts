@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -12,6 +12,7 @@ import { LEASE_HOLDER_ATTRIBUTE, LEASE_KEY, LEASE_KEY_ATTRIBUTE } from './lease-
 import { PlanConfig } from './plan';
 import { planChoice } from './plan-routes';
 import { FRESHNESS_DIMENSION, FRESHNESS_NAMESPACE } from '../monitoring/freshness';
+import { grantPublishMirrorMetrics } from '../monitoring/metric-publishing';
 import { VERIFICATION_DIFFERENCES_METRIC, VERIFICATION_KIND_METRICS } from '../monitoring/verification';
 import { MirrorStorage } from '../storage/mirror-storage';
 
@@ -90,20 +91,17 @@ export class MirrorWorkflow extends Construct {
         removalPolicy: props.removalPolicy,
       }),
     });
+    Validations.of(this.planFunction.role!).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'AWSLambdaBasicExecutionRole only lets the plan function create and write its own CloudWatch log streams.',
+    });
     this.leaseTable.grant(this.planFunction, 'dynamodb:PutItem', 'dynamodb:GetItem');
-    this.planFunction.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['glue:GetTable'],
-      resources: storage.glueArns({ includeWorkTables: false }),
-    }));
-    this.planFunction.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['s3:GetObject'],
-      resources: [storage.objectsArn(storage.warehousePrefix)],
-    }));
+    storage.grantReadTableMetadata(this.planFunction);
     this.planFunction.addToRolePolicy(new iam.PolicyStatement({
       actions: ['dynamodb:DescribeContinuousBackups'],
       resources: [table.tableArn],
     }));
-    storage.encryptionKey?.grantDecrypt(this.planFunction);
+    storage.grantDecrypt(this.planFunction);
 
     // A fixed name makes the executions' ARNs known before the state machine exists: the plan function
     // may then describe the lease holder's execution without a dependency cycle.
@@ -585,44 +583,23 @@ export class MirrorWorkflow extends Construct {
     return job;
   }
 
-  /** IAM the custom EMR Serverless state and the export S3 writes need (documented by Step Functions and DynamoDB). */
+  /**
+   * IAM of the state machine's custom states, asked of the parts that own the resources (documented by
+   * Step Functions and DynamoDB). The calls keep the order of the role's statements.
+   */
   private grantWorkflowPermissions(): void {
     const { storage, engine } = this.props;
-    const stack = Stack.of(this);
     const role = this.stateMachine.role;
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'StartSparkJobRuns',
-      actions: ['emr-serverless:StartJobRun'],
-      resources: [engine.application.attrArn],
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'WatchSparkJobRuns',
-      actions: ['emr-serverless:GetJobRun', 'emr-serverless:CancelJobRun'],
-      resources: [engine.jobRunsArn],
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'PassJobRole',
-      actions: ['iam:PassRole'],
-      resources: [engine.jobRole.roleArn],
-      conditions: { StringEquals: { 'iam:PassedToService': 'emr-serverless.amazonaws.com' } },
-    }));
+    engine.grantStartJobRun(role);
+    // The rule Step Functions manages for its EMR Serverless .sync integration: the workflow's own.
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'SyncEventsRule',
       actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
-      resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForEMRServerlessJobRule' })],
+      resources: [Stack.of(this).formatArn({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForEMRServerlessJobRule' })],
     }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'WriteExports',
-      actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:PutObjectAcl'],
-      resources: [storage.objectsArn(storage.exportPrefix)],
-    }));
-    // PutMetricData takes no resource-level permission: the grant is limited to the mirror's namespace.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'PublishVerificationMetrics',
-      actions: ['cloudwatch:PutMetricData'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'cloudwatch:namespace': FRESHNESS_NAMESPACE } },
-    }));
-    storage.encryptionKey?.grantEncryptDecrypt(role);
+    storage.grantExportWrites(role);
+    grantPublishMirrorMetrics(role);
+    // Exports are written, and the verification report read, with the mirror's key.
+    storage.grantEncryptDecrypt(role);
   }
 }

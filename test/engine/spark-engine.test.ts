@@ -2,8 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { DynamoIcebergMirror } from '../../src';
+import { SparkEngine } from '../../src/engine/spark-engine';
 import { newStack, ordersTable, statementsOf } from '../helpers';
 
 describe('Spark engine', () => {
@@ -150,5 +152,37 @@ describe('Spark engine with a customer-managed key', () => {
     const [keyResource] = Object.values(Template.fromStack(keys).findResources('AWS::KMS::Key'));
     expect(emrServerlessStatement(keyResource.Properties.KeyPolicy.Statement)).toEqual([]);
     Annotations.fromStack(stack).hasWarning('/Mirror/OrdersMirror/Engine', Match.stringLikeRegexp('emr-serverless.amazonaws.com'));
+  });
+});
+
+describe('SparkEngine.grantStartJobRun', () => {
+  test('GIVEN a role WHEN granted THEN one grant holds the job starts, the watching and the PassRole to EMR Serverless only', () => {
+    // GIVEN
+    const stack = newStack();
+    const mirror = new DynamoIcebergMirror(stack, 'OrdersMirror', { table: ordersTable(stack) });
+    const engine = mirror.node.findChild('Engine') as SparkEngine;
+    const starter = new iam.Role(stack, 'Starter', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
+    // WHEN
+    const grant = engine.grantStartJobRun(starter);
+    // THEN
+    const statements = statementsOf(Template.fromStack(stack), 'Starter');
+    expect(grant.principalStatements).toHaveLength(statements.length);
+    const application = { 'Fn::GetAtt': [expect.stringMatching(/^OrdersMirrorEngineApplication/), 'Arn'] };
+    expect(statements).toEqual([
+      { Sid: 'StartSparkJobRuns', Effect: 'Allow', Action: 'emr-serverless:StartJobRun', Resource: application },
+      {
+        Sid: 'WatchSparkJobRuns',
+        Effect: 'Allow',
+        Action: ['emr-serverless:GetJobRun', 'emr-serverless:CancelJobRun'],
+        Resource: { 'Fn::Join': ['', [application, '/jobruns/*']] },
+      },
+      {
+        Sid: 'PassJobRole',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^OrdersMirrorEngineJobRole/), 'Arn'] },
+        Condition: { StringEquals: { 'iam:PassedToService': 'emr-serverless.amazonaws.com' } },
+      },
+    ]);
   });
 });

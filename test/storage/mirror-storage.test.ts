@@ -97,3 +97,41 @@ describe('MirrorStorage', () => {
     });
   });
 });
+
+describe('MirrorStorage grants to the mirror\'s own parts', () => {
+  const objects = (prefix: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^StorageBucket/), 'Arn'] }, `/${prefix}/*`]] });
+
+  test('grantExportWrites: object writes under the export prefix only, as one named statement', () => {
+    const { stack, store } = storage();
+    const caller = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+    const grant = store.grantExportWrites(caller);
+    expect(grant.principalStatements.map((s) => stack.resolve(s.toStatementJson()))).toEqual([{
+      Sid: 'WriteExports',
+      Effect: 'Allow',
+      Action: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:PutObjectAcl'],
+      Resource: objects('exports'),
+    }]);
+  });
+
+  test('grantReadTableMetadata: the Glue entry of the table (not its work tables) and the warehouse objects', () => {
+    const { stack, store } = storage();
+    const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+    const statements = store.grantReadTableMetadata(reader).principalStatements.map((s) => stack.resolve(s.toStatementJson()));
+    expect(statements).toEqual([
+      { Effect: 'Allow', Action: 'glue:GetTable', Resource: stack.resolve(store.glueArns({ includeWorkTables: false })) },
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: objects('warehouse') },
+    ]);
+  });
+
+  test('the key grants: the key\'s own with a key, none without', () => {
+    for (const key of [false, true]) {
+      const { stack, store } = storage(false, { key });
+      const user = new iam.Role(stack, 'User', { assumedBy: new iam.AccountRootPrincipal() });
+      const actions = [store.grantDecrypt(user), store.grantEncryptDecrypt(user)]
+        .map((grant) => grant.principalStatements.flatMap((s) => s.actions));
+      expect(actions).toEqual(key
+        ? [['kms:Decrypt'], ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*']]
+        : [[], []]);
+    }
+  });
+});
