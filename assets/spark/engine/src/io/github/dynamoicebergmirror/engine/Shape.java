@@ -2,7 +2,6 @@ package io.github.dynamoicebergmirror.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.Serializable;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,7 +32,7 @@ final class Shape implements Serializable {
   final String tag;
   // N and NS: every value an int64, and counts per (scale, whole digits), both capped.
   private boolean allInt64;
-  private Map<Integer, Long> histogram;
+  private Histogram histogram;
   // L: the merged element shape, null while no element was seen.
   private Shape element;
   // M: the merged shape of each key.
@@ -43,13 +42,10 @@ final class Shape implements Serializable {
     this.tag = tag;
   }
 
-  private static Shape number(String tag, DynamoNumber number) {
+  private static Shape number(String tag, NumberShape number) {
     Shape shape = new Shape(tag);
-    shape.allInt64 = number.isInt64();
-    shape.histogram = new HashMap<>(4);
-    int scale = Math.min(number.scale(), DIGIT_CAP);
-    int whole = Math.min(number.wholeDigits(), DIGIT_CAP);
-    shape.histogram.put(scale * 64 + whole, 1L);
+    shape.allInt64 = number.isInt64;
+    shape.histogram = new Histogram(Math.min(number.scale, DIGIT_CAP) * 64 + Math.min(number.wholeDigits, DIGIT_CAP));
     return shape;
   }
 
@@ -71,7 +67,7 @@ final class Shape implements Serializable {
         TypedValue.text(raw);
         return S;
       case "N":
-        return number("N", DynamoNumber.parse(TypedValue.text(raw)));
+        return number("N", NumberShape.of(TypedValue.text(raw)));
       case "B":
         TypedValue.binary(raw);
         return B;
@@ -102,7 +98,7 @@ final class Shape implements Serializable {
       } else if (tag.equals("BS")) {
         TypedValue.binary(element);
       } else {
-        Shape shape = number("NS", DynamoNumber.parse(TypedValue.text(element)));
+        Shape shape = number("NS", NumberShape.of(TypedValue.text(element)));
         numbers = numbers == null ? shape : merge(numbers, shape);
       }
     }
@@ -153,9 +149,7 @@ final class Shape implements Serializable {
       case "N":
       case "NS":
         a.allInt64 = a.allInt64 && b.allInt64;
-        for (Map.Entry<Integer, Long> entry : b.histogram.entrySet()) {
-          a.histogram.merge(entry.getKey(), entry.getValue(), Long::sum);
-        }
+        a.histogram.add(b.histogram);
         return a;
       case "L":
         if (a.element == null || b.element == null) return b.element == null ? a : b;
@@ -182,15 +176,8 @@ final class Shape implements Serializable {
     switch (tag) {
       case "N":
       case "NS":
-        out.append(',').append(allInt64).append(",[");
-        boolean first = true;
-        for (Map.Entry<Integer, Long> entry : histogram.entrySet()) {
-          if (!first) out.append(',');
-          first = false;
-          int key = entry.getKey();
-          out.append('[').append(key / 64).append(',').append(key % 64).append(',').append(entry.getValue()).append(']');
-        }
-        out.append(']');
+        out.append(',').append(allInt64).append(',');
+        histogram.json(out);
         break;
       case "L":
         out.append(',');
