@@ -43,6 +43,13 @@ interface JobContract {
   readonly key: {
     readonly types: string[];
   };
+  readonly verificationReport: {
+    readonly counts: {
+      readonly missing: string;
+      readonly extra: string;
+      readonly different: string;
+    };
+  };
   readonly partitionBuckets: {
     readonly max: number;
   };
@@ -71,6 +78,8 @@ export const JOB_OPTIONS = CONTRACT.options;
 export const JOB_CATALOGS = CONTRACT.catalogs;
 /** The key attribute types `--key` takes (DynamoDB's key types): the job bootstraps an empty table with them. */
 export const KEY_TYPES: readonly string[] = CONTRACT.key.types;
+/** The counts of the job's verification report (keys of each kind of difference). */
+export const REPORT_COUNTS = CONTRACT.verificationReport.counts;
 /** The most buckets of `--partition-buckets`. */
 export const MAX_PARTITION_BUCKETS = CONTRACT.partitionBuckets.max;
 /** The names of `--column-types`. */

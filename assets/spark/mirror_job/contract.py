@@ -19,6 +19,7 @@ OPTIONS: dict[str, str] = CONTRACT["options"]
 CATALOGS: dict[str, str] = CONTRACT["catalogs"]
 KEY_TYPES: tuple[str, ...] = tuple(CONTRACT["key"]["types"])
 MAX_KEY_ATTRIBUTES: int = CONTRACT["key"]["maxAttributes"]
+REPORT_COUNTS: dict[str, str] = CONTRACT["verificationReport"]["counts"]
 MAX_PARTITION_BUCKETS: int = CONTRACT["partitionBuckets"]["max"]
 NAMED_COLUMN_TYPES: dict[str, dict] = CONTRACT["columnTypes"]["named"]
 DECIMAL_COLUMN_TYPE: dict = CONTRACT["columnTypes"]["decimal"]

@@ -9,7 +9,15 @@ import sys
 from datetime import date, datetime
 from decimal import Decimal
 
-from .contract import CATALOGS, COMMANDS, KEY_TYPES, MAX_KEY_ATTRIBUTES, MAX_PARTITION_BUCKETS, OPTIONS
+from .contract import (
+    CATALOGS,
+    COMMANDS,
+    KEY_TYPES,
+    MAX_KEY_ATTRIBUTES,
+    MAX_PARTITION_BUCKETS,
+    OPTIONS,
+    REPORT_COUNTS,
+)
 from .errors import MirrorError
 from .session import CATALOG, configure_catalog, local_session, qualified
 from .storage import to_uri
@@ -154,7 +162,7 @@ def _verify(spark, table: str, args: argparse.Namespace) -> int:
     if args.report:
         Storage(spark).write_bytes(to_uri(args.report), (text + "\n").encode("utf-8"))
     print(text, flush=True)
-    equal = report["missing"] == report["extra"] == report["different"] == 0
+    equal = all(report[count] == 0 for count in REPORT_COUNTS.values())
     return 0 if equal or args.exit_zero_when_different else 1
 
 
