@@ -3,7 +3,8 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { DynamoIcebergMirrorProps, ExportViewType, RebootstrapPolicy } from './dynamo-iceberg-mirror-props';
 import { ApplicationCapacity, applicationCapacity } from './engine/capacity';
-import { keySchemaOf, pitrEnabled } from './source-table';
+import { MAX_PARTITION_BUCKETS } from './private/job-contract';
+import { KeyAttribute, keySchemaOf, pitrEnabled } from './source-table';
 import { defaultMaintenanceSchedule } from './workflow/schedules';
 
 /**
@@ -30,8 +31,8 @@ export interface MirrorSettings {
   readonly maxWindowsPerRun: number;
   readonly releaseLabel: string;
   readonly capacity: ApplicationCapacity;
-  /** The Spark job's `--key` items: `name:TYPE` when the type is known, else the bare name. */
-  readonly keyAttributes: string[];
+  /** The Spark job's `--key`: the key attributes, partition key first, with their types when known. */
+  readonly keyAttributes: KeyAttribute[];
   /** The Spark job's `--column-types`: attribute name to type name. */
   readonly columnTypes: Record<string, string>;
   /** Buckets of the partition key; 0 for an unpartitioned table. */
@@ -131,9 +132,9 @@ export function resolveSettings(scope: Construct, id: string, props: DynamoIcebe
   }
 
   const partitionBuckets = props.partitionBuckets ?? 0;
-  const bucketsValid = Number.isInteger(partitionBuckets) && partitionBuckets >= 1 && partitionBuckets <= 1024;
+  const bucketsValid = Number.isInteger(partitionBuckets) && partitionBuckets >= 1 && partitionBuckets <= MAX_PARTITION_BUCKETS;
   if (props.partitionBuckets !== undefined && !Token.isUnresolved(partitionBuckets) && !bucketsValid) {
-    fail(`partitionBuckets must be an integer from 1 to 1024, got ${partitionBuckets}`);
+    fail(`partitionBuckets must be an integer from 1 to ${MAX_PARTITION_BUCKETS}, got ${partitionBuckets}`);
   }
 
   return {
@@ -220,17 +221,18 @@ function checkDuration(fail: Fail, name: string, value: Duration, min: Duration,
   return value;
 }
 
+/** Any non-empty DynamoDB attribute name passes: the job's `--key` is JSON, `,` and `:` included. */
 function checkKeyName(fail: Fail, name: string, value: string): void {
-  if (value.length === 0 || value.includes(',') || value.includes(':')) {
-    fail(`${name} must be a non-empty attribute name without ',' or ':' (the Spark job's --key syntax), got '${value}'`);
+  if (value.length === 0) {
+    fail(`${name} must be a non-empty attribute name, got '${value}'`);
   }
 }
 
 /**
- * The `--key` items: `name:TYPE` (S, N or B) when the table is defined in the app, so that the job can
- * bootstrap an empty table; the bare names for an imported table.
+ * The key attributes with their types (S, N or B) when the table is defined in the app, so that the job
+ * can bootstrap an empty table; the bare names for an imported table.
  */
-function keyAttributesOf(fail: Fail, props: DynamoIcebergMirrorProps): string[] {
+function keyAttributesOf(fail: Fail, props: DynamoIcebergMirrorProps): KeyAttribute[] {
   const schema = keySchemaOf(props.table);
   if (schema) {
     const { partitionKey, sortKey } = schema;
@@ -240,10 +242,9 @@ function keyAttributesOf(fail: Fail, props: DynamoIcebergMirrorProps): string[] 
     if (props.sortKeyName !== undefined && props.sortKeyName !== sortKey?.name) {
       fail(`sortKeyName '${props.sortKeyName}' differs from the table's sort key '${sortKey?.name ?? '(none)'}'`);
     }
-    return (sortKey ? [partitionKey, sortKey] : [partitionKey]).map((key) => {
-      checkKeyName(fail, 'table key', key.name);
-      return key.type ? `${key.name}:${key.type}` : key.name;
-    });
+    const keys = sortKey ? [partitionKey, sortKey] : [partitionKey];
+    keys.forEach((key) => checkKeyName(fail, 'table key', key.name));
+    return keys;
   }
   if (props.partitionKeyName === undefined) {
     return fail('partitionKeyName is required when the table is imported: its key schema cannot be read at synth');
@@ -252,7 +253,8 @@ function keyAttributesOf(fail: Fail, props: DynamoIcebergMirrorProps): string[] 
   if (props.sortKeyName !== undefined) {
     checkKeyName(fail, 'sortKeyName', props.sortKeyName);
   }
-  return props.sortKeyName ? [props.partitionKeyName, props.sortKeyName] : [props.partitionKeyName];
+  const names = props.sortKeyName ? [props.partitionKeyName, props.sortKeyName] : [props.partitionKeyName];
+  return names.map((name) => ({ name }));
 }
 
 function checkPointInTimeRecovery(scope: Construct, props: DynamoIcebergMirrorProps): void {

@@ -1,6 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { IConstruct } from 'constructs';
+import { KEY_TYPES } from './private/job-contract';
 
 /**
  * What synth can know about the mirrored table: its key schema and whether point-in-time recovery is
@@ -29,8 +30,6 @@ interface AttributeDefinition {
   readonly attributeName: string;
   readonly attributeType: string;
 }
-
-const KEY_TYPES = ['S', 'N', 'B'];
 
 /** The key schema of a table defined in this app; undefined for an imported table. */
 export function keySchemaOf(table: dynamodb.ITable): TableKeySchema | undefined {

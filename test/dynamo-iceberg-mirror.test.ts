@@ -209,7 +209,7 @@ describe('DynamoIcebergMirror with defaults', () => {
       'apply', '--catalog', 'glue',
       '--warehouse', expect.stringMatching(/^s3:\/\/<OrdersMirrorStorageBucket\w+>\/warehouse$/),
       '--table', expect.stringMatching(/^test_stack_orders_mirror_mirror_\w{8}\.orders_mirror$/),
-      '--key', 'pk:S,sk:S',
+      '--key', '[["pk","S"],["sk","S"]]',
     ]);
   });
 });
@@ -363,7 +363,7 @@ describe('key schema', () => {
     const stack = newStack();
     new DynamoIcebergMirror(stack, 'M', { table: ordersTable(stack, { sortKey: false }) });
     const args: string[] = stateNamed(definitionOf(Template.fromStack(stack)), 'Mirror run').Result.applyArguments;
-    expect(args[args.indexOf('--key') + 1]).toBe('pk:S');
+    expect(args[args.indexOf('--key') + 1]).toBe('[["pk","S"]]');
   });
 
   test('GIVEN a TableV2 THEN its keys and their types are read (the job can bootstrap an empty table)', () => {
@@ -375,7 +375,7 @@ describe('key schema', () => {
     });
     new DynamoIcebergMirror(stack, 'M', { table });
     const args: string[] = stateNamed(definitionOf(Template.fromStack(stack)), 'Mirror run').Result.applyArguments;
-    expect(args[args.indexOf('--key') + 1]).toBe('tenant:S,id:N');
+    expect(args[args.indexOf('--key') + 1]).toBe('[["tenant","S"],["id","N"]]');
   });
 
   test('GIVEN an imported table with keys THEN they are used', () => {
@@ -383,16 +383,16 @@ describe('key schema', () => {
     const table = dynamodb.Table.fromTableName(stack, 'T', 'legacy');
     new DynamoIcebergMirror(stack, 'M', { table, partitionKeyName: 'PK', sortKeyName: 'SK' });
     const args: string[] = stateNamed(definitionOf(Template.fromStack(stack)), 'Mirror run').Result.applyArguments;
-    expect(args[args.indexOf('--key') + 1]).toBe('PK,SK');
+    expect(args[args.indexOf('--key') + 1]).toBe('["PK","SK"]');
   });
 
-  test('GIVEN a key name the job cannot parse THEN an error names the prop', () => {
+  test('GIVEN an empty key name THEN an error names the prop', () => {
     const stack = newStack();
     const table = dynamodb.Table.fromTableName(stack, 'T', 'legacy');
-    expect(() => new DynamoIcebergMirror(stack, 'M', { table, partitionKeyName: 'a:b' }))
-      .toThrow(new Error("TestStack/M: partitionKeyName must be a non-empty attribute name without ',' or ':' (the Spark job's --key syntax), got 'a:b'"));
-    expect(() => new DynamoIcebergMirror(stack, 'N', { table, partitionKeyName: 'pk', sortKeyName: 'x,y' }))
-      .toThrow(/^TestStack\/N: sortKeyName must be .* got 'x,y'$/);
+    expect(() => new DynamoIcebergMirror(stack, 'M', { table, partitionKeyName: '' }))
+      .toThrow(new Error("TestStack/M: partitionKeyName must be a non-empty attribute name, got ''"));
+    expect(() => new DynamoIcebergMirror(stack, 'N', { table, partitionKeyName: 'pk', sortKeyName: '' }))
+      .toThrow(/^TestStack\/N: sortKeyName must be .* got ''$/);
   });
 
   test('GIVEN an imported table without keys THEN an error names partitionKeyName', () => {

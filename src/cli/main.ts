@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { operatorMain, OPERATOR_USAGE } from './operator/operator-main';
 import { ensurePythonEnv, runPython } from './python-env';
+import { JOB_CATALOGS, JOB_OPTIONS } from '../private/job-contract';
 
 const USAGE = `Usage:
   dynamo-iceberg-mirror local apply --warehouse DIR --table DB.TABLE --key PK[,SK] [--allow-gap]
                                     [--column-types JSON] EXPORT_DIR...
+                                    (--key '["PK","SK"]' as JSON for names holding "," or ":")
   dynamo-iceberg-mirror local query --warehouse DIR --sql "SELECT ..."
   dynamo-iceberg-mirror local verify --warehouse DIR --table DB.TABLE [--sample N] [--report FILE]
                                      FULL_EXPORT_DIR
@@ -27,7 +29,8 @@ export function main(argv: string[]): number | Promise<number> {
       if (sub !== 'apply' && sub !== 'query' && sub !== 'verify') {
         return usage(`unknown local command ${sub ?? '(none)'}`);
       }
-      return runPython(ensurePythonEnv(false), ['-m', 'mirror_job', sub, '--local', '--catalog', 'hadoop', ...args]);
+      return runPython(ensurePythonEnv(false),
+        ['-m', 'mirror_job', sub, JOB_OPTIONS.local, JOB_OPTIONS.catalog, JOB_CATALOGS.hadoop, ...args]);
     }
     case 'demo':
       return runPython(ensurePythonEnv(false), ['-m', 'dynamo_local.demo', ...rest]);

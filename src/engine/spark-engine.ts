@@ -7,6 +7,8 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
 import { ApplicationCapacity } from './capacity';
 import { combineGrants, grantWithSid } from '../private/grant-with-sid';
+import { JOB_CATALOGS, JOB_COMMANDS, JOB_OPTIONS, keyArgument } from '../private/job-contract';
+import { KeyAttribute } from '../source-table';
 import { MirrorStorage } from '../storage/mirror-storage';
 
 /** The Spark job's files inside this package. */
@@ -29,8 +31,8 @@ export interface SparkEngineProps {
   readonly releaseLabel: string;
   /** Maximum capacity of the application, checked and rendered by `applicationCapacity`. */
   readonly capacity: ApplicationCapacity;
-  /** Key attribute names, partition key first. */
-  readonly keyAttributes: string[];
+  /** Key attributes, partition key first, with their types when known. */
+  readonly keyAttributes: KeyAttribute[];
   /** Attribute name to Iceberg type name. */
   readonly columnTypes: Record<string, string>;
   /** Buckets of the partition key for a new table; 0 for none. */
@@ -222,23 +224,24 @@ export class SparkEngine extends Construct {
     ].join(' ');
   }
 
-  /** The arguments every run shares: catalog, warehouse, table. */
+  /** The arguments every run shares: catalog, warehouse, table (names from the job's contract.json). */
   private tableArguments(): string[] {
     const { storage } = this.props;
     return [
-      '--catalog', 'glue',
-      '--warehouse', storage.warehouseUri,
-      '--table', `${storage.databaseName}.${storage.tableName}`,
+      JOB_OPTIONS.catalog, JOB_CATALOGS.glue,
+      JOB_OPTIONS.warehouse, storage.warehouseUri,
+      JOB_OPTIONS.table, `${storage.databaseName}.${storage.tableName}`,
     ];
   }
 
-  /** `apply ...` without the export folders, which the state machine appends. */
+  /** `apply ...` without the export folders, which the state machine appends; `--key` in its JSON form. */
   public applyArguments(): string[] {
     const columnTypes = Object.keys(this.props.columnTypes).length > 0
-      ? ['--column-types', JSON.stringify(this.props.columnTypes)]
+      ? [JOB_OPTIONS.columnTypes, JSON.stringify(this.props.columnTypes)]
       : [];
-    const buckets = this.props.partitionBuckets > 0 ? ['--partition-buckets', `${this.props.partitionBuckets}`] : [];
-    return ['apply', ...this.tableArguments(), '--key', this.props.keyAttributes.join(','), ...columnTypes, ...buckets];
+    const buckets = this.props.partitionBuckets > 0 ? [JOB_OPTIONS.partitionBuckets, `${this.props.partitionBuckets}`] : [];
+    const key = [JOB_OPTIONS.key, keyArgument(this.props.keyAttributes)];
+    return [JOB_COMMANDS.apply, ...this.tableArguments(), ...key, ...columnTypes, ...buckets];
   }
 
   /**
@@ -247,11 +250,11 @@ export class SparkEngine extends Construct {
    * alarm fires on them, while a failed job run keeps meaning a broken run.
    */
   public verifyArguments(): string[] {
-    return ['verify', ...this.tableArguments(), '--exit-zero-when-different'];
+    return [JOB_COMMANDS.verify, ...this.tableArguments(), JOB_OPTIONS.exitZeroWhenDifferent];
   }
 
   /** `maintain ...` */
   public maintainArguments(): string[] {
-    return ['maintain', ...this.tableArguments()];
+    return [JOB_COMMANDS.maintain, ...this.tableArguments()];
   }
 }

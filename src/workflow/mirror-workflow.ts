@@ -14,6 +14,7 @@ import { planChoice } from './plan-routes';
 import { FRESHNESS_DIMENSION, FRESHNESS_NAMESPACE } from '../monitoring/freshness';
 import { grantPublishMirrorMetrics } from '../monitoring/metric-publishing';
 import { VERIFICATION_DIFFERENCES_METRIC, VERIFICATION_KIND_METRICS } from '../monitoring/verification';
+import { JOB_OPTIONS, REPORT_COUNTS } from '../private/job-contract';
 import { MirrorStorage } from '../storage/mirror-storage';
 
 /** Settings of the workflow. */
@@ -396,7 +397,7 @@ export class MirrorWorkflow extends Construct {
     const { storage } = this.props;
     const jobArguments = new sfn.Pass(this, 'Verification job arguments', {
       comment: 'The verify arguments, then the report and the export folder, flattened by the job state.',
-      parameters: { 'parts.$': "States.Array($.verifyArguments, States.Array('--report', $.verification.reportUri, $.verification.folder))" },
+      parameters: { 'parts.$': `States.Array($.verifyArguments, States.Array('${JOB_OPTIONS.report}', $.verification.reportUri, $.verification.folder))` },
       resultPath: '$.job',
     });
     const verifyJob = this.sparkJob('Verify table (Spark)', 'verify', '$.job.parts[*][*]');
@@ -425,7 +426,7 @@ export class MirrorWorkflow extends Construct {
               'MetricName': VERIFICATION_DIFFERENCES_METRIC,
               'Dimensions': dimensions,
               'Unit': 'Count',
-              'Value.$': `States.MathAdd(States.MathAdd(${count('missing')}, ${count('extra')}), ${count('different')})`,
+              'Value.$': `States.MathAdd(States.MathAdd(${count(REPORT_COUNTS.missing)}, ${count(REPORT_COUNTS.extra)}), ${count(REPORT_COUNTS.different)})`,
             },
             ...VERIFICATION_KIND_METRICS.map(([field, name]) => ({
               'MetricName': name,

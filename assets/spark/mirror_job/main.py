@@ -9,61 +9,102 @@ import sys
 from datetime import date, datetime
 from decimal import Decimal
 
+from .contract import (
+    CATALOGS,
+    COMMANDS,
+    KEY_TYPES,
+    MAX_KEY_ATTRIBUTES,
+    MAX_PARTITION_BUCKETS,
+    OPTIONS,
+    REPORT_COUNTS,
+)
 from .errors import MirrorError
 from .session import CATALOG, configure_catalog, local_session, qualified
 from .storage import to_uri
 
 
 def parser() -> argparse.ArgumentParser:
+    """The arguments, named in contract.json (the construct builds its job runs' arguments from it)."""
     root = argparse.ArgumentParser(prog="mirror_job", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
 
     def catalog_arguments(command: argparse.ArgumentParser) -> None:
-        command.add_argument("--catalog", choices=["hadoop", "glue"], default="hadoop")
-        command.add_argument("--warehouse", required=True, help="warehouse folder or s3:// URI")
         command.add_argument(
-            "--catalog-property",
+            OPTIONS["catalog"], dest="catalog", choices=list(CATALOGS.values()), default=CATALOGS["hadoop"]
+        )
+        command.add_argument(
+            OPTIONS["warehouse"], dest="warehouse", required=True, help="warehouse folder or s3:// URI"
+        )
+        command.add_argument(
+            OPTIONS["catalogProperty"],
+            dest="catalog_property",
             action="append",
             default=[],
             metavar="KEY=VALUE",
             help="extra Iceberg catalog setting, e.g. glue.endpoint=http://127.0.0.1:5000",
         )
-        command.add_argument("--local", action="store_true", help="start a local-mode Spark session")
+        command.add_argument(
+            OPTIONS["local"], dest="local", action="store_true", help="start a local-mode Spark session"
+        )
 
-    apply = commands.add_parser("apply", help="apply exports (a full export bootstraps) to the table")
+    def table_argument(command: argparse.ArgumentParser) -> None:
+        command.add_argument(OPTIONS["table"], dest="table", required=True, help="DATABASE.TABLE")
+
+    apply = commands.add_parser(COMMANDS["apply"], help="apply exports (a full export bootstraps) to the table")
     catalog_arguments(apply)
-    apply.add_argument("--table", required=True, help="DATABASE.TABLE")
+    table_argument(apply)
     apply.add_argument(
-        "--key", required=True, help="the partition key attribute, then the sort key if any: PK[:TYPE][,SK[:TYPE]]"
+        OPTIONS["key"],
+        dest="key",
+        required=True,
+        help="the partition key attribute, then the sort key if any: PK[:TYPE][,SK[:TYPE]], or for any names a "
+        'JSON array of names or [name, TYPE] pairs, e.g. \'["pk", ["sk", "N"]]\'',
     )
-    apply.add_argument("--allow-gap", action="store_true", help="apply a window that starts after the watermark")
     apply.add_argument(
-        "--partition-buckets", type=int, default=0, help="partition a new table by bucket(N, partition key)"
+        OPTIONS["allowGap"],
+        dest="allow_gap",
+        action="store_true",
+        help="apply a window that starts after the watermark",
     )
-    apply.add_argument("--column-types", default="{}", help='JSON object, e.g. {"price": "decimal(38,2)"}')
+    apply.add_argument(
+        OPTIONS["partitionBuckets"],
+        dest="partition_buckets",
+        type=int,
+        default=0,
+        help="partition a new table by bucket(N, partition key)",
+    )
+    apply.add_argument(
+        OPTIONS["columnTypes"], dest="column_types", default="{}", help='JSON object, e.g. {"price": "decimal(38,2)"}'
+    )
     apply.add_argument("exports", nargs="+", help="export folders (holding manifest-summary.json)")
 
-    query = commands.add_parser("query", help="run SQL and print rows as JSON lines")
+    query = commands.add_parser(COMMANDS["query"], help="run SQL and print rows as JSON lines")
     catalog_arguments(query)
-    query.add_argument("--sql", required=True)
+    query.add_argument(OPTIONS["sql"], dest="sql", required=True)
 
     verify = commands.add_parser(
-        "verify", help="compare the table with a full export taken at one of its watermarks (exit 1 if different)"
+        COMMANDS["verify"],
+        help="compare the table with a full export taken at one of its watermarks (exit 1 if different)",
     )
     catalog_arguments(verify)
-    verify.add_argument("--table", required=True, help="DATABASE.TABLE")
-    verify.add_argument("--sample", type=int, default=10, help="keys reported of each kind (default 10)")
-    verify.add_argument("--report", help="also write the JSON report to this URI (s3://... or a path)")
+    table_argument(verify)
     verify.add_argument(
-        "--exit-zero-when-different",
+        OPTIONS["sample"], dest="sample", type=int, default=10, help="keys reported of each kind (default 10)"
+    )
+    verify.add_argument(
+        OPTIONS["report"], dest="report", help="also write the JSON report to this URI (s3://... or a path)"
+    )
+    verify.add_argument(
+        OPTIONS["exitZeroWhenDifferent"],
+        dest="exit_zero_when_different",
         action="store_true",
         help="exit 0 also when the table differs (the report says how); for schedulers that read the report",
     )
     verify.add_argument("export", help="the full export's folder (holding manifest-summary.json)")
 
-    maintain = commands.add_parser("maintain", help="compact, expire snapshots, remove orphan files")
+    maintain = commands.add_parser(COMMANDS["maintain"], help="compact, expire snapshots, remove orphan files")
     catalog_arguments(maintain)
-    maintain.add_argument("--table", required=True)
+    table_argument(maintain)
     return root
 
 
@@ -78,28 +119,31 @@ def main(argv: list[str]) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     properties = dict(_key_value(p) for p in args.catalog_property)
-    key, key_types = _key(args.key) if args.command == "apply" else ([], {})
-    column_types = _column_types(args.column_types) if args.command == "apply" else {}
-    table = _table(args.table) if args.command in ("apply", "maintain", "verify") else ""
-    if args.command == "verify" and not 0 <= args.sample <= 1000:
-        raise MirrorError(f"--sample {args.sample}: expected 0 to 1000")
+    applying = args.command == COMMANDS["apply"]
+    key, key_types = _key(args.key) if applying else ([], {})
+    column_types = _column_types(args.column_types) if applying else {}
+    table = _table(args.table) if args.command != COMMANDS["query"] else ""
+    if args.command == COMMANDS["verify"] and not 0 <= args.sample <= 1000:
+        raise MirrorError(f"{OPTIONS['sample']} {args.sample}: expected 0 to 1000")
+    if applying and not 0 <= args.partition_buckets <= MAX_PARTITION_BUCKETS:
+        raise MirrorError(
+            f"{OPTIONS['partitionBuckets']} {args.partition_buckets}: expected 0 (none) to {MAX_PARTITION_BUCKETS}"
+        )
     spark = local_session() if args.local else _running_session()
     configure_catalog(spark, args.catalog, to_uri(args.warehouse), properties)
-    if args.command == "apply":
+    if applying:
         from .merge import apply_exports
 
-        if not 0 <= args.partition_buckets <= 1024:
-            raise MirrorError(f"--partition-buckets {args.partition_buckets}: expected 0 (none) to 1024")
         results = apply_exports(
             spark, table, key, args.exports, args.allow_gap, column_types, key_types, args.partition_buckets
         )
         for result in results:
             print(result.line(), flush=True)
-    elif args.command == "query":
+    elif args.command == COMMANDS["query"]:
         spark.catalog.setCurrentCatalog(CATALOG)
         for row in spark.sql(args.sql).toLocalIterator():
             print(json.dumps(row.asDict(recursive=True), default=_json_value, ensure_ascii=False), flush=True)
-    elif args.command == "verify":
+    elif args.command == COMMANDS["verify"]:
         return _verify(spark, table, args)
     else:
         from .maintenance import maintain
@@ -118,7 +162,7 @@ def _verify(spark, table: str, args: argparse.Namespace) -> int:
     if args.report:
         Storage(spark).write_bytes(to_uri(args.report), (text + "\n").encode("utf-8"))
     print(text, flush=True)
-    equal = report["missing"] == report["extra"] == report["different"] == 0
+    equal = all(report[count] == 0 for count in REPORT_COUNTS.values())
     return 0 if equal or args.exit_zero_when_different else 1
 
 
@@ -129,18 +173,58 @@ def _running_session():
 
 
 def _key(text: str) -> tuple[list[str], dict[str, str]]:
-    """`pk` or `pk,sk`, each optionally typed (`pk:S`): types matter only to bootstrap an empty table."""
+    """The key attributes, partition key first, and the types given (they matter only to bootstrap an empty table).
+
+    Two forms: `pk[:TYPE][,sk[:TYPE]]` for people, and a JSON array of names or [name, TYPE] pairs, which
+    the construct passes so that any attribute name works (`,`, `:` and `[` included). Text that starts
+    with `[` is the JSON form.
+    """
+    entries = _json_key(text) if text.lstrip().startswith("[") else _human_key(text)
     names, types = [], {}
-    for part in text.split(","):
-        name, _, tag = part.partition(":")
-        if not name or tag not in ("", "S", "N", "B"):
-            raise MirrorError(f"--key {text!r}: expected PK[:TYPE][,SK[:TYPE]] with TYPE one of S, N, B")
-        names.append(name)
+    for name, tag in entries:
         if tag:
             types[name] = tag
-    if len(names) > 2:
-        raise MirrorError(f"--key {text!r}: a DynamoDB key has at most two attributes")
+        names.append(name)
+    if len(names) > MAX_KEY_ATTRIBUTES or len(set(names)) < len(names):
+        raise MirrorError(f"{OPTIONS['key']} {text!r}: a DynamoDB key has one or two distinct attributes")
     return names, types
+
+
+def _human_key(text: str) -> list[tuple[str, str]]:
+    entries = []
+    for part in text.split(","):
+        name, _, tag = part.partition(":")
+        if not name or tag not in ("", *KEY_TYPES):
+            raise MirrorError(
+                f"{OPTIONS['key']} {text!r}: expected PK[:TYPE][,SK[:TYPE]] with TYPE one of {', '.join(KEY_TYPES)} "
+                '(or, for names holding "," or ":", a JSON array such as \'["pk", ["sk", "N"]]\')'
+            )
+        entries.append((name, tag))
+    return entries
+
+
+def _json_key(text: str) -> list[tuple[str, str]]:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    entries = []
+    for entry in value if isinstance(value, list) and value else [None]:
+        if isinstance(entry, str):
+            entry = [entry]
+        if not (
+            isinstance(entry, list)
+            and 1 <= len(entry) <= 2
+            and isinstance(entry[0], str)
+            and entry[0]
+            and (len(entry) == 1 or entry[1] in KEY_TYPES)
+        ):
+            raise MirrorError(
+                f"{OPTIONS['key']} {text!r}: expected a JSON array of attribute names or [name, TYPE] pairs with "
+                f"TYPE one of {', '.join(KEY_TYPES)}"
+            )
+        entries.append((entry[0], entry[1] if len(entry) == 2 else ""))
+    return entries
 
 
 def _table(text: str) -> str:
@@ -156,14 +240,14 @@ def _column_types(text: str) -> dict:
     except ValueError:
         value = None
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-        raise MirrorError(f"--column-types {text!r}: expected a JSON object of attribute name to type name")
+        raise MirrorError(f"{OPTIONS['columnTypes']} {text!r}: expected a JSON object of attribute name to type name")
     return value
 
 
 def _key_value(text: str):
     key, sep, value = text.partition("=")
     if not sep or not key:
-        raise MirrorError(f"--catalog-property {text!r}: expected KEY=VALUE")
+        raise MirrorError(f"{OPTIONS['catalogProperty']} {text!r}: expected KEY=VALUE")
     return key, value
 
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .columns import assign_names
+from .contract import DECIMAL_COLUMN_TYPE, NAMED_COLUMN_TYPES, OPTIONS
 from .convert import NoFit, value_converter
 from .decode import dynamodb_json
 from .errors import MirrorError
@@ -117,24 +118,23 @@ def spark_type(ltype: dict):
     return simple[kind]()
 
 
-_OVERRIDES = {
-    "long": {"kind": "long"},
-    "double": {"kind": "double"},
-    "string": {"kind": "number_text"},
-    "json": {"kind": "json"},
-    "map": {"kind": "map"},
-}
+# The column types a user may ask for, named in contract.json (the construct's ColumnType reads them too).
+_OVERRIDES = {t["name"]: {"kind": t["kind"]} for t in NAMED_COLUMN_TYPES.values()}
 
 
 def _override(text: str, attribute: str) -> dict:
-    """A column type asked for by the user: long, double, decimal(38,S), string (numbers as text), json, map."""
-    match = re.fullmatch(r"decimal\(\s*38\s*,\s*(\d+)\s*\)", text.strip().lower())
-    if match and int(match.group(1)) <= 38:
-        return {"kind": "decimal", "scale": int(match.group(1))}
-    if text.strip().lower() in _OVERRIDES:
-        return _OVERRIDES[text.strip().lower()]
+    """A column type asked for by the user: one of contract.json's names, or decimal(38,S)."""
+    name = text.strip().lower()
+    decimal = DECIMAL_COLUMN_TYPE
+    pattern = re.escape(decimal["name"]) + r"\(\s*" + str(decimal["precision"]) + r"\s*,\s*(\d+)\s*\)"
+    match = re.fullmatch(pattern, name)
+    if match and int(match.group(1)) <= decimal["maxScale"]:
+        return {"kind": decimal["kind"], "scale": int(match.group(1))}
+    if name in _OVERRIDES:
+        return _OVERRIDES[name]
+    names = [*_OVERRIDES, f"{decimal['name']}({decimal['precision']},S)"]
     raise MirrorError(
-        f"--column-types: {attribute!r} has type {text!r}; use long, double, decimal(38,S), string, json or map"
+        f"{OPTIONS['columnTypes']}: {attribute!r} has type {text!r}; use {', '.join(names[:-1])} or {names[-1]}"
     )
 
 

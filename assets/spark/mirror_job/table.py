@@ -7,18 +7,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from .contract import PROPERTIES
 from .errors import ConcurrentWriterError, MirrorError
 from .manifest import format_time, parse_time
 from .schema import Column, TableSchema
 
-PREFIX = "dynamo-iceberg-mirror."
-WATERMARK = PREFIX + "watermark"
-TABLE_ARN = PREFIX + "table-arn"
-KEY = PREFIX + "key"
-COLUMNS = PREFIX + "columns"
-BOOTSTRAP_EXPORT = PREFIX + "bootstrap-export"
-LAST_EXPORT = PREFIX + "last-export"
-GAPS = PREFIX + "accepted-gaps"
+# The mirror's state, named in contract.json (the plan function and the operator commands read them too).
+WATERMARK = PROPERTIES["watermark"]
+TABLE_ARN = PROPERTIES["tableArn"]
+KEY = PROPERTIES["key"]
+COLUMNS = PROPERTIES["columns"]
+BOOTSTRAP_EXPORT = PROPERTIES["bootstrapExport"]
+LAST_EXPORT = PROPERTIES["lastExport"]
+GAPS = PROPERTIES["acceptedGaps"]
 
 # Format v2 (Athena reads no v3); merge-on-read so a small window writes deletes, not the whole table.
 TABLE_DEFAULTS = {

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from .contract import REPORT_COUNTS
 from .errors import MirrorError
 from .manifest import format_time, parse_time, read_export
 from .reader import MICROS, OP, ORDER, RunFiles, change_rows, learn_types, run_action
@@ -22,7 +23,9 @@ from .storage import Storage
 from .table import COLUMNS, KEY, WATERMARK, iceberg_table, load_state, main_snapshot_id
 
 SAMPLE = 10
-KINDS = ("missing", "extra", "different")
+# The report's counts, named in contract.json (the state machine publishes them as metrics).
+MISSING, EXTRA, DIFFERENT = REPORT_COUNTS["missing"], REPORT_COUNTS["extra"], REPORT_COUNTS["different"]
+KINDS = (MISSING, EXTRA, DIFFERENT)
 _DUPLICATE = "duplicate"  # a key twice in the export: no export DynamoDB writes
 
 
@@ -148,9 +151,9 @@ def _compare(expected, actual, schema: TableSchema, sample: int) -> tuple[dict, 
     joined = side(expected, "e").join(side(actual, "t"), keys, "full_outer")
     kind = (
         F.when(F.col("e_n") > 1, F.lit(_DUPLICATE))
-        .when(F.col("t_n").isNull(), F.lit("missing"))
-        .when(F.col("e_n").isNull(), F.lit("extra"))
-        .when((F.col("t_n") > 1) | ~F.col("e_values").eqNullSafe(F.col("t_values")), F.lit("different"))
+        .when(F.col("t_n").isNull(), F.lit(MISSING))
+        .when(F.col("e_n").isNull(), F.lit(EXTRA))
+        .when((F.col("t_n") > 1) | ~F.col("e_values").eqNullSafe(F.col("t_values")), F.lit(DIFFERENT))
     )
     # A key twice in the table joins twice: one entry per key and kind.
     found = joined.select(*keys, kind.alias("kind")).where(F.col("kind").isNotNull()).dropDuplicates([*keys, "kind"])
