@@ -71,6 +71,7 @@ def orders_stack(app: App) -> Stack:
         export_retention=Duration.days(3),
         freshness_threshold=Duration.hours(2),
         removal_policy=RemovalPolicy.DESTROY,
+        athena_work_group=True,
     )
 
     # Every public member, read from Python.
@@ -87,6 +88,7 @@ def orders_stack(app: App) -> Stack:
     assert mirror.freshness_alarm.alarm_arn
     assert mirror.failure_alarm.alarm_arn
     assert mirror.verification_alarm.alarm_arn
+    assert mirror.work_group is not None and mirror.work_group.name
     assert ColumnType.decimal(2).type_name == "decimal(38,2)"
 
     # Alarm actions, the run-failed event and the metrics, as an operator wires them.

@@ -41,6 +41,7 @@ class PythonAppTest(unittest.TestCase):
         t.resource_count_is("AWS::StepFunctions::StateMachine", 1)
         t.resource_count_is("AWS::Scheduler::Schedule", 3)
         t.resource_count_is("AWS::CloudWatch::Alarm", 3)
+        t.resource_count_is("AWS::Athena::WorkGroup", 1)
         t.has_resource_properties("AWS::EMRServerless::Application", {
             "ReleaseLabel": "emr-7.12.0",
             "MaximumCapacity": {"Cpu": "8 vCPU", "Memory": "32 GB"},

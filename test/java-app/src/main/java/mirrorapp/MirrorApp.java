@@ -82,6 +82,7 @@ public final class MirrorApp {
                 .exportRetention(Duration.days(3))
                 .freshnessThreshold(Duration.hours(2))
                 .removalPolicy(RemovalPolicy.DESTROY)
+                .athenaWorkGroup(true)
                 .build();
         mirror.grantRead(Role.Builder.create(stack, "Analyst").assumedBy(new AccountRootPrincipal()).build());
 

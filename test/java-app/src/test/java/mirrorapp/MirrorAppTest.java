@@ -45,6 +45,7 @@ class MirrorAppTest {
         orders.resourceCountIs("AWS::StepFunctions::StateMachine", 1);
         orders.resourceCountIs("AWS::Scheduler::Schedule", 3);
         orders.resourceCountIs("AWS::CloudWatch::Alarm", 3);
+        orders.resourceCountIs("AWS::Athena::WorkGroup", 1);
         orders.hasResourceProperties("AWS::EMRServerless::Application", Map.of(
                 "ReleaseLabel", "emr-7.12.0",
                 "MaximumCapacity", Map.of("Cpu", "8 vCPU", "Memory", "32 GB")));
@@ -101,6 +102,7 @@ class MirrorAppTest {
         assertNotNull(mirror.getFreshnessAlarm().getAlarmArn());
         assertNotNull(mirror.getFailureAlarm().getAlarmArn());
         assertNotNull(mirror.getVerificationAlarm().getAlarmArn());
+        assertNotNull(mirror.getWorkGroup().getName());
         assertEquals("decimal(38,2)", ColumnType.decimal(2).getTypeName());
     }
 
