@@ -12,16 +12,15 @@ from __future__ import annotations
 import uuid
 
 from .errors import ConcurrentWriterError
-from .table import iceberg_table, main_snapshot_id
+from .table import COMMIT_ATTEMPTS, iceberg_table, main_snapshot_id
 
 RUN_BRANCH_PREFIX = "mirror_run_"
-_ATTEMPTS = 5  # a commit refused only because the metadata moved on (properties, refs) is tried again
 
 
 def create_run_branch(spark, table: str, main_snapshot: int | None) -> str:
     """A branch at the snapshot the run planned from (an empty table's branch gets an empty snapshot)."""
     name = f"{RUN_BRANCH_PREFIX}{uuid.uuid4().hex}"
-    for _ in range(_ATTEMPTS):  # another writer's commit in between only moves the metadata on: try again
+    for _ in range(COMMIT_ATTEMPTS):  # another writer's commit in between only moves the metadata on: try again
         update = iceberg_table(spark, table).manageSnapshots()
         update = update.createBranch(name, main_snapshot) if main_snapshot is not None else update.createBranch(name)
         try:
@@ -45,7 +44,7 @@ def publish_run(spark, table: str, branch: str, planned_from: int | None, proper
     """
     jvm = spark._jvm
     operations = iceberg_table(spark, table).operations()
-    for _ in range(_ATTEMPTS):
+    for _ in range(COMMIT_ATTEMPTS):
         base = operations.refresh()
         _require_main_at(table, base, planned_from)
         head = base.ref(branch)

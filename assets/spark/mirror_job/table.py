@@ -20,6 +20,8 @@ COLUMNS = PROPERTIES["columns"]
 BOOTSTRAP_EXPORT = PROPERTIES["bootstrapExport"]
 LAST_EXPORT = PROPERTIES["lastExport"]
 GAPS = PROPERTIES["acceptedGaps"]
+# A metadata commit refused only because another writer's commit moved the metadata on is tried again.
+COMMIT_ATTEMPTS = 5
 
 # Format v2 (Athena reads no v3); merge-on-read so a small window writes deletes, not the whole table.
 TABLE_DEFAULTS = {
@@ -124,25 +126,30 @@ def add_columns(spark, name: str, columns: Sequence[Column], schema: TableSchema
     iceberg_schema = jvm.org.apache.iceberg.spark.SparkSchemaUtil.convert(
         jvm.org.apache.spark.sql.types.DataType.fromJson(new_fields.json())
     )
-    table = iceberg_table(spark, name)
     overtaken = ConcurrentWriterError(
         f"{name}: another writer changed the table's columns after this run read them; nothing of this run was "
         "committed: run it again (one writer per table)"
     )
-    if dict(table.properties()).get(COLUMNS) != previous.to_json():
-        raise overtaken
-    transaction = table.newTransaction()
-    update = transaction.updateSchema()
-    for column in columns:
-        update.addColumn(column.name, iceberg_schema.findField(column.name).type())
-    update.commit()
-    transaction.updateProperties().set(COLUMNS, schema.to_json()).commit()
-    try:
-        transaction.commitTransaction()
-    except Exception as error:  # re-applied on a newer version by Iceberg, the same columns already exist
-        if "already exists" in str(error):
-            raise overtaken from None
-        raise
+    for _ in range(COMMIT_ATTEMPTS):  # another writer's commit in between only moves the metadata on: try again
+        table = iceberg_table(spark, name)
+        if dict(table.properties()).get(COLUMNS) != previous.to_json():
+            raise overtaken
+        transaction = table.newTransaction()
+        update = transaction.updateSchema()
+        for column in columns:
+            update.addColumn(column.name, iceberg_schema.findField(column.name).type())
+        update.commit()
+        transaction.updateProperties().set(COLUMNS, schema.to_json()).commit()
+        try:
+            transaction.commitTransaction()
+            return
+        except Exception as error:  # re-applied on a newer version by Iceberg, the same columns already exist
+            if "already exists" in str(error):
+                raise overtaken from None
+            # A schema change is not re-applied on a newer version ("Table metadata refresh is required").
+            if "CommitFailedException" not in str(error):
+                raise
+    raise ConcurrentWriterError(f"{name}: the table kept changing while this run added columns; nothing committed")
 
 
 def drop_columns(spark, name: str, columns: Sequence[Column], previous: TableSchema, main: int | None) -> None:
