@@ -107,4 +107,3 @@ def test_two_processes_at_once_leave_an_exact_table_that_the_next_run_completes(
 def run_branches(spark, table: str) -> list[str]:
     names = [r[0] for r in spark.sql(f"SELECT name FROM {table}.refs").collect()]
     return [n for n in names if n.startswith(RUN_BRANCH_PREFIX)]
-
