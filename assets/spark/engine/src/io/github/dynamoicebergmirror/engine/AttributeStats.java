@@ -1,8 +1,6 @@
 package io.github.dynamoicebergmirror.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.Serializable;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,15 +21,9 @@ final class AttributeStats implements Serializable {
 
   private final LinkedHashMap<String, LinkedHashMap<String, Family>> attributes = new LinkedHashMap<>();
 
-  void add(JsonNode item) {
-    Iterator<Map.Entry<String, JsonNode>> entries = item.fields();
-    while (entries.hasNext()) {
-      Map.Entry<String, JsonNode> entry = entries.next();
-      Shape shape = Shape.observe(entry.getValue(), 0);
-      if (!shape.tag.equals("NULL")) {
-        add(entry.getKey(), shape.family(), 1, shape);
-      }
-    }
+  /** One attribute's value; NULL says nothing of its type. */
+  void add(String name, Shape shape) {
+    if (!shape.tag.equals("NULL")) add(name, shape.family(), 1, shape);
   }
 
   private void add(String name, String family, long count, Shape shape) {

@@ -33,9 +33,7 @@ final class ExportLine {
   }
 
   static ExportLine parse(String line, DataFileSpec file) {
-    if (line.indexOf("\\u") >= 0 && LONE_SURROGATE.matcher(line).find()) {
-      throw new Unsupported("a lone surrogate escape");
-    }
+    checkEscapes(line);
     JsonNode record;
     try {
       record = JSON.readTree(line);
@@ -48,23 +46,35 @@ final class ExportLine {
       if (item == null || !item.isObject()) throw new Unsupported("a line without an Item object");
       return new ExportLine(item, item, file.endMicros);
     }
-    JsonNode metadata = record.get("Metadata");
-    JsonNode written = metadata != null && metadata.isObject() ? metadata.get("WriteTimestampMicros") : null;
-    JsonNode micros = written != null && written.isObject() ? written.get("N") : null;
-    if (micros == null || !micros.isTextual() || !isMicros(micros.textValue())) {
-      throw new Unsupported("a WriteTimestampMicros that is not a whole number of microseconds");
-    }
+    long at = writeMicros(record.get("Metadata"));
     JsonNode keys = record.get("Keys");
     JsonNode image = record.get("NewImage");
     if (image != null && image.isNull()) image = null;
     if (keys == null || !keys.isObject() || (image != null && !image.isObject())) {
       throw new Unsupported("Keys or NewImage that is not an object");
     }
+    return new ExportLine(keys, image, at);
+  }
+
+  /** A lone surrogate escape (decode.LONE_SURROGATE) is left to the Python reader. */
+  static void checkEscapes(String line) {
+    if (line.indexOf("\\u") >= 0 && LONE_SURROGATE.matcher(line).find()) {
+      throw new Unsupported("a lone surrogate escape");
+    }
+  }
+
+  /** Metadata.WriteTimestampMicros of an incremental line (null when absent), checked. */
+  static long writeMicros(JsonNode metadata) {
+    JsonNode written = metadata != null && metadata.isObject() ? metadata.get("WriteTimestampMicros") : null;
+    JsonNode micros = written != null && written.isObject() ? written.get("N") : null;
+    if (micros == null || !micros.isTextual() || !isMicros(micros.textValue())) {
+      throw new Unsupported("a WriteTimestampMicros that is not a whole number of microseconds");
+    }
     long at = Long.parseLong(micros.textValue());
     if (at < FIRST_MICROS || at > LAST_MICROS) {
       throw new Unsupported("a WriteTimestampMicros outside the years 1900 to 9999");
     }
-    return new ExportLine(keys, image, at);
+    return at;
   }
 
   /** `-?[0-9]{1,18}` */

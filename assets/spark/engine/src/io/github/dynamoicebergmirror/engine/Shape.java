@@ -1,14 +1,12 @@
 package io.github.dynamoicebergmirror.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.Serializable;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The shape of the values seen of one attribute, as inference.py defines it (observe, merge), written
- * as the same JSON lists for the Python driver. A merge may change its first shape: every shape has
+ * The shape of the values seen of one attribute, as inference.py defines it (ShapeReader observes one
+ * value; merge covers two), written as the same JSON lists for the Python driver. A merge may change its first shape: every shape has
  * one owner (an attribute's statistics, or the list or map shape holding it).
  */
 final class Shape implements Serializable {
@@ -42,7 +40,7 @@ final class Shape implements Serializable {
     this.tag = tag;
   }
 
-  private static Shape number(String tag, NumberShape number) {
+  static Shape number(String tag, NumberShape number) {
     Shape shape = new Shape(tag);
     shape.allInt64 = number.isInt64;
     shape.histogram = new Histogram(Math.min(number.scale, DIGIT_CAP) * 64 + Math.min(number.wholeDigits, DIGIT_CAP));
@@ -56,84 +54,13 @@ final class Shape implements Serializable {
     return tag;
   }
 
-  static Shape observe(JsonNode value, int level) {
-    if (level > MAX_LEVELS) {
-      throw new Unsupported("a value nested deeper than DynamoDB allows");
-    }
-    TypedValue typed = TypedValue.of(value);
-    JsonNode raw = typed.raw;
-    switch (typed.tag) {
-      case "S":
-        TypedValue.text(raw);
-        return S;
-      case "N":
-        return number("N", NumberShape.of(TypedValue.text(raw)));
-      case "B":
-        TypedValue.binary(raw);
-        return B;
-      case "BOOL":
-        if (!raw.isBoolean()) throw new Unsupported("a BOOL that is not a boolean");
-        return BOOL;
-      case "NULL":
-        return NULL;
-      case "SS":
-      case "BS":
-      case "NS":
-        return set(typed.tag, raw);
-      case "L":
-        return list(raw, level);
-      default:
-        return map(raw, level);
-    }
-  }
-
-  private static Shape set(String tag, JsonNode raw) {
-    if (!raw.isArray() || raw.size() == 0) {
-      throw new Unsupported("a set that is not a non-empty list");
-    }
-    Shape numbers = null;
-    for (JsonNode element : raw) {
-      if (tag.equals("SS")) {
-        TypedValue.text(element);
-      } else if (tag.equals("BS")) {
-        TypedValue.binary(element);
-      } else {
-        Shape shape = number("NS", NumberShape.of(TypedValue.text(element)));
-        numbers = numbers == null ? shape : merge(numbers, shape);
-      }
-    }
-    return tag.equals("SS") ? SS : tag.equals("BS") ? BS : numbers;
-  }
-
-  private static Shape list(JsonNode raw, int level) {
-    if (!raw.isArray()) throw new Unsupported("an L that is not a list");
-    Shape element = null;
-    boolean mixed = false;
-    for (JsonNode item : raw) {
-      Shape shape = observe(item, level + 1);
-      if (mixed) continue; // observed for its checks only
-      Shape merged = element == null ? shape : merge(element, shape);
-      if (merged == null) {
-        mixed = true;
-      } else {
-        element = merged;
-      }
-    }
-    if (mixed) return LJ;
+  static Shape list(Shape element) {
     Shape shape = new Shape("L");
     shape.element = element;
     return shape;
   }
 
-  private static Shape map(JsonNode raw, int level) {
-    if (!raw.isObject()) throw new Unsupported("an M that is not an object");
-    LinkedHashMap<String, Shape> fields = new LinkedHashMap<>();
-    Iterator<Map.Entry<String, JsonNode>> entries = raw.fields();
-    while (entries.hasNext()) {
-      Map.Entry<String, JsonNode> entry = entries.next();
-      fields.put(entry.getKey(), observe(entry.getValue(), level + 1));
-    }
-    if (fields.size() > MAX_STRUCT_FIELDS) return MJ;
+  static Shape map(LinkedHashMap<String, Shape> fields) {
     Shape shape = new Shape("M");
     shape.fields = fields;
     return shape;

@@ -1,6 +1,5 @@
 package io.github.dynamoicebergmirror.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -176,10 +175,8 @@ final class Survey {
     private Row line() {
       number++;
       try {
-        ExportLine change = ExportLine.parse(lines.get(number - 1), file);
-        checkKey(change, run.key, file.incremental);
-        if (change.image != null) stats.add(change.image);
-        return file.incremental ? null : RowFactory.create(hash(KeyText.of(change.keys, run.key)));
+        String keyText = LineSurvey.read(lines.get(number - 1), file, run.key, stats);
+        return keyText == null ? null : RowFactory.create(hash(keyText));
       } catch (Unsupported unsupported) {
         passOver(file.uri + ": line " + number + ": " + unsupported.getMessage());
         lines = List.of();
@@ -200,32 +197,5 @@ final class Survey {
       hash *= 0x100000001b3L;
     }
     return hash;
-  }
-
-  /**
-   * key_check.check_line_key, and the Keys' values checked in full (a delete's row is built from them).
-   */
-  private static void checkKey(ExportLine change, List<String> key, boolean incremental) {
-    if (incremental) {
-      if (change.keys.size() != key.size()) throw new Unsupported("Keys that are not the declared key");
-      Iterator<Map.Entry<String, JsonNode>> entries = change.keys.fields();
-      while (entries.hasNext()) {
-        Map.Entry<String, JsonNode> entry = entries.next();
-        if (!key.contains(entry.getKey())) throw new Unsupported("Keys that are not the declared key");
-        Shape.observe(entry.getValue(), 0);
-      }
-    }
-    for (String name : key) {
-      keyValue(change.keys.get(name));
-      if (change.image != null) keyValue(change.image.get(name));
-    }
-  }
-
-  private static void keyValue(JsonNode value) {
-    if (value == null || !value.isObject() || value.size() != 1) throw new Unsupported("a missing key value");
-    String tag = value.fieldNames().next();
-    if (!tag.equals("S") && !tag.equals("N") && !tag.equals("B")) {
-      throw new Unsupported("a key value not of type S, N or B");
-    }
   }
 }

@@ -47,7 +47,10 @@ final class TypedValue {
 
   /** Base64 as Python's `b64decode(validate=True)` reads it; only canonical lengths are taken on. */
   static byte[] binary(JsonNode raw) {
-    String text = text(raw);
+    return binary(text(raw));
+  }
+
+  static byte[] binary(String text) {
     if (text.length() % 4 != 0) {
       throw new Unsupported("base64 without full padding");
     }
