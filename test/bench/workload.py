@@ -8,6 +8,7 @@ and some new items), as DynamoDB would export them.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import random
 import sys
@@ -97,8 +98,9 @@ class Source:
 def build_source(bucket: Path, items: int, windows: int, changed: float, seed: int = 7) -> Source:
     """A full export of `items` orders into `bucket`, then `windows` windows each changing `changed` of them.
 
-    The full export is streamed from the order numbers; only the orders the windows touch are kept
-    (their history, in a small simulated table that writes the windows), so memory does not grow with N.
+    The full export is streamed from the order numbers; only the orders the windows touch are kept (as
+    JSON text), and each window is written from a simulated table of its own changes: memory does not
+    grow with N, and only a little with the number of changes.
     """
     customers = max(1, items // 4)
 
@@ -109,31 +111,31 @@ def build_source(bucket: Path, items: int, windows: int, changed: float, seed: i
     in_export_order = (first_version(n) for n in scattered(items))
     full = writer.full_export_of(in_export_order, KEY, T0, partitions=4)
     rng = random.Random(seed)
-    touched = SimulatedTable(KEY)
-    current: dict[int, dict | None] = {}  # order number -> its item now (None: deleted), touched orders only
+    current: dict[int, str | None] = {}  # order number -> its item now, as JSON (None: deleted); touched orders only
     folders = []
     next_number = items
     for w in range(windows):
         start, at = T0 + w * WINDOW, T0 + w * WINDOW + MINUTE
+        window = SimulatedTable(KEY)  # this window's writes, each after the key's version at the window start
         for n, number in enumerate(live_sample(rng, max(1, int(items * changed)), next_number, current)):
             at += 1000
             if n % 10 == 1:  # a tenth new items, a tenth deletes, the rest updates
-                current[next_number] = first_version(next_number)
-                touched.put(current[next_number], at)
+                new = first_version(next_number)
+                window.put(new, at)
+                current[next_number] = json.dumps(new)
                 next_number += 1
                 continue
-            if number not in current:  # first touch: its history starts with its version in the full export
-                current[number] = first_version(number)
-                touched.put(current[number], T0 - MINUTE + number)
-            item = current[number]
-            assert item is not None  # live_sample draws live orders only
+            text = current.get(number)
+            before = json.loads(text) if text is not None else first_version(number)  # live_sample: not deleted
+            window.put(before, start - 1)
             if n % 10 == 0:
+                window.delete({k: before[k] for k in KEY}, at)
                 current[number] = None
-                touched.delete({k: item[k] for k in KEY}, at)
             else:
-                current[number] = {**item, "status": {"S": rng.choice(STATUSES)}, "total": {"N": "1.00"}}
-                touched.put(current[number], at)
-        folders.append(writer.incremental_export(touched, start, start + WINDOW, partitions=4))
+                after = {**before, "status": {"S": rng.choice(STATUSES)}, "total": {"N": "1.00"}}
+                window.put(after, at)
+                current[number] = json.dumps(after)
+        folders.append(writer.incremental_export(window, start, start + WINDOW, partitions=4))
     return Source(items, bucket, full, folders)
 
 
@@ -146,7 +148,7 @@ def scattered(count: int) -> Iterator[int]:
     return ((n * step) % count for n in range(count))
 
 
-def live_sample(rng: random.Random, count: int, numbers: int, current: dict[int, dict | None]) -> list[int]:
+def live_sample(rng: random.Random, count: int, numbers: int, current: dict[int, str | None]) -> list[int]:
     """`count` distinct live order numbers below `numbers`, drawn without listing them all."""
     if count > numbers - sum(item is None for item in current.values()):
         raise ValueError(f"a window cannot change {count} orders: too few are live")
