@@ -16,12 +16,14 @@ import json
 import random
 import re
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
-from .simulated_table import Change, SimulatedTable
+from .gzip_lines import GzipLines
+from .simulated_table import Change, Item, SimulatedTable, key_of
 
 View = Literal["NEW_AND_OLD_IMAGES", "NEW_IMAGE"]
 
@@ -45,7 +47,11 @@ def parse_iso_ms(text: str) -> int:
 
 
 def md5_b64(data: bytes) -> str:
-    return base64.b64encode(hashlib.md5(data).digest()).decode("ascii")
+    return md5_b64_of_digest(hashlib.md5(data).digest())
+
+
+def md5_b64_of_digest(digest: bytes) -> str:
+    return base64.b64encode(digest).decode("ascii")
 
 
 def _compact(obj: Any) -> str:
@@ -106,12 +112,16 @@ class ExportWriter:
 
     # -- writing --------------------------------------------------------------------------------
 
-    def write_data_file(self, folder_key: str, lines: list[str]) -> DataFile:
-        """Writes one gzip data file of `lines` under folder_key, with a fresh name in the real alphabet."""
+    def _fresh_key(self, folder_key: str) -> str:
+        """The key of a new data file under folder_key, with a fresh name in the real alphabet."""
         while True:
             key = f"{folder_key}/{self._data_name()}"
             if not self.path_of(key).exists():
-                break
+                return key
+
+    def write_data_file(self, folder_key: str, lines: list[str]) -> DataFile:
+        """Writes one gzip data file of `lines` under folder_key, with a fresh name in the real alphabet."""
+        key = self._fresh_key(folder_key)
         text = "".join(line + "\n" for line in lines).encode("utf-8")
         data = gzip.compress(text, mtime=0)  # an empty partition gives an empty gzip member
         path = self.path_of(key)
@@ -121,7 +131,7 @@ class ExportWriter:
 
     def _fake_etag(self, data_file: DataFile) -> str:
         # Multipart-style ETag: hex MD5 of the part MD5s plus "-<parts>"; never a plain MD5.
-        part_md5 = hashlib.md5(self.path_of(data_file.key).read_bytes()).digest()
+        part_md5 = base64.b64decode(data_file.md5)  # the one part is the whole file
         return hashlib.md5(part_md5).hexdigest() + "-1"
 
     def _partition(self, lines: list[tuple[str, str]], partitions: int) -> list[list[str]]:
@@ -132,8 +142,7 @@ class ExportWriter:
         salt = self.rng.getrandbits(64).to_bytes(8, "big")
         buckets: list[list[str]] = [[] for _ in range(partitions)]
         for key_text, line in lines:
-            h = int.from_bytes(hashlib.md5(salt + key_text.encode("utf-8")).digest()[:8], "big")
-            buckets[h % partitions].append(line)
+            buckets[_partition_of(salt, key_text, partitions)].append(line)
         for bucket in buckets:
             self.rng.shuffle(bucket)
         return buckets
@@ -206,6 +215,35 @@ class ExportWriter:
         summary.update(self._summary_tail(export_id, len(records), billed))
         return self._finish(export_id, files, summary)
 
+    def full_export_of(
+        self,
+        items: Iterable[Item],
+        key_names: Sequence[str],
+        export_time_micros: int,
+        partitions: int = 4,
+        *,
+        start_time_micros: int | None = None,
+    ) -> Path:
+        """Full export of `items`, the table's whole state as of export_time_micros, streamed: each
+        item goes to its partition's file as it comes, so memory does not grow with the table. The
+        layout is full_export's; lines stay in the order given. The caller vouches that keys are
+        unique. Returns the export folder <root>/<prefix>/AWSDynamoDB/<ExportId>/."""
+        if partitions < 1:
+            raise ValueError("at least one partition")
+        start = export_time_micros if start_time_micros is None else start_time_micros
+        export_id = self._new_export_id(start)
+        salt = self.rng.getrandbits(64).to_bytes(8, "big")
+        keys = [self._fresh_key(f"{self.base_key}/{export_id}/data") for _ in range(partitions)]
+        outs = [GzipLines(self.path_of(key)) for key in keys]
+        for item in items:
+            key_text = repr(key_of(item, key_names))
+            outs[_partition_of(salt, key_text, partitions)].write(_compact({"Item": item}))
+        files = [DataFile(key, out.lines, md5_b64_of_digest(out.close())) for key, out in zip(keys, outs)]
+        summary = self._summary_head("2020-06-30", export_id, start)
+        summary["exportTime"] = iso_ms(export_time_micros)
+        summary.update(self._summary_tail(export_id, sum(f.item_count for f in files), sum(o.text_bytes for o in outs)))
+        return self._finish(export_id, files, summary)
+
     def incremental_export(
         self,
         table: SimulatedTable,
@@ -237,6 +275,11 @@ class ExportWriter:
         summary["outputView"] = view
         summary["exportType"] = "INCREMENTAL_EXPORT"
         return self._finish(export_id, files, summary)
+
+
+def _partition_of(salt: bytes, key_text: str, partitions: int) -> int:
+    """The partition of a key: a salted hash, so the same keys spread differently in each export."""
+    return int.from_bytes(hashlib.md5(salt + key_text.encode("utf-8")).digest()[:8], "big") % partitions
 
 
 def change_record(change: Change, view: View) -> dict[str, Any]:
