@@ -13,10 +13,10 @@ sys.path[:0] = [str(ROOT / "assets" / "spark"), str(ROOT / "assets" / "local")]
 
 @pytest.fixture(scope="session")
 def spark(tmp_path_factory):
-    from mirror_job.session import configure_catalog, local_session
+    from mirror_job.session import catalog_settings, local_session
 
-    session = local_session("dynamo-iceberg-mirror-tests")
-    configure_catalog(session, "hadoop", tmp_path_factory.mktemp("warehouse").as_uri())
+    warehouse = tmp_path_factory.mktemp("warehouse").as_uri()
+    session = local_session("dynamo-iceberg-mirror-tests", catalog_settings("hadoop", warehouse))
     yield session
     session.stop()
 

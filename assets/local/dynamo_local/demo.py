@@ -73,11 +73,10 @@ def main(argv: list[str]) -> int:
 
     step(2, "Starting Spark (local mode) with the Iceberg runtime")
     from mirror_job.merge import apply_exports
-    from mirror_job.session import configure_catalog, local_session
+    from mirror_job.session import catalog_settings, local_session
     from mirror_job.verify import verify
 
-    spark = local_session("dynamo-iceberg-mirror-demo")
-    configure_catalog(spark, "hadoop", warehouse.as_uri())
+    spark = local_session("dynamo-iceberg-mirror-demo", catalog_settings("hadoop", warehouse.as_uri()))
 
     def apply(export: Path) -> None:
         for result in apply_exports(spark, MIRROR, ["ProductID"], [str(export)], key_types={"ProductID": "N"}):

@@ -19,7 +19,7 @@ from .contract import (
     REPORT_COUNTS,
 )
 from .errors import MirrorError
-from .session import CATALOG, configure_catalog, local_session, qualified
+from .session import CATALOG, catalog_settings, local_session, qualified, running_session
 from .storage import to_uri
 
 
@@ -129,8 +129,8 @@ def _run(args: argparse.Namespace) -> int:
         raise MirrorError(
             f"{OPTIONS['partitionBuckets']} {args.partition_buckets}: expected 0 (none) to {MAX_PARTITION_BUCKETS}"
         )
-    spark = local_session() if args.local else _running_session()
-    configure_catalog(spark, args.catalog, to_uri(args.warehouse), properties)
+    catalog = catalog_settings(args.catalog, to_uri(args.warehouse), properties)
+    spark = local_session(catalog=catalog) if args.local else running_session(catalog)
     if applying:
         from .merge import apply_exports
 
@@ -164,12 +164,6 @@ def _verify(spark, table: str, args: argparse.Namespace) -> int:
     print(text, flush=True)
     equal = all(report[count] == 0 for count in REPORT_COUNTS.values())
     return 0 if equal or args.exit_zero_when_different else 1
-
-
-def _running_session():
-    from pyspark.sql import SparkSession
-
-    return SparkSession.builder.getOrCreate()
 
 
 def _key(text: str) -> tuple[list[str], dict[str, str]]:

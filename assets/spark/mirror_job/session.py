@@ -18,8 +18,9 @@ ENGINE_JAR = os.environ.get("DYNAMO_ICEBERG_MIRROR_ENGINE_JAR") or os.path.join(
 )
 
 
-def local_session(app_name: str = "dynamo-iceberg-mirror"):
-    """A local-mode session with the Iceberg runtime, resolved once into the mirror's cache folder."""
+def local_session(app_name: str = "dynamo-iceberg-mirror", catalog: dict[str, str] | None = None):
+    """A local-mode session with the Iceberg runtime, resolved once into the mirror's cache folder;
+    `catalog` is catalog_settings(...)."""
     from pyspark.sql import SparkSession
 
     # Python workers are started by the JVM with this process's environment: let them import the job.
@@ -42,7 +43,7 @@ def local_session(app_name: str = "dynamo-iceberg-mirror"):
         .config("spark.driver.memory", os.environ.get("DYNAMO_ICEBERG_MIRROR_DRIVER_MEMORY", "3g"))
         .config("spark.sql.adaptive.enabled", "true")
     )
-    for key, value in _jars().items():
+    for key, value in {**_jars(), **(catalog or {})}.items():
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
@@ -61,23 +62,54 @@ def _jars() -> dict[str, str]:
     return {"spark.jars": ENGINE_JAR, "spark.jars.packages": ICEBERG_RUNTIME, "spark.jars.ivy": ivy}
 
 
-def configure_catalog(spark, catalog: str, warehouse: str, properties: dict[str, str] | None = None) -> None:
-    """Points the `mirror` catalog at a warehouse; catalog settings may be set on a running session."""
+def running_session(catalog: dict[str, str]):
+    """The session of a job submitted to a cluster (EMR Serverless); `catalog` is catalog_settings(...)."""
+    from pyspark.sql import SparkSession
+
+    return SparkSession.builder.config(map={**catalog, "spark.sql.session.timeZone": "UTC"}).getOrCreate()
+
+
+def catalog_settings(catalog: str, warehouse: str, properties: dict[str, str] | None = None) -> dict[str, str]:
+    """The Spark settings of the `mirror` catalog, given when the session starts: setting them later on a
+    running session would start Spark SQL, which a run with nothing to do never needs (see iceberg_catalog)."""
     prefix = f"spark.sql.catalog.{CATALOG}"
-    spark.conf.set(prefix, "org.apache.iceberg.spark.SparkCatalog")
+    settings = {prefix: "org.apache.iceberg.spark.SparkCatalog"}
     if catalog == "hadoop":
-        spark.conf.set(f"{prefix}.type", "hadoop")
+        settings[f"{prefix}.type"] = "hadoop"
     elif catalog == "glue":
-        spark.conf.set(f"{prefix}.catalog-impl", "org.apache.iceberg.aws.glue.GlueCatalog")
-        spark.conf.set(f"{prefix}.io-impl", "org.apache.iceberg.aws.s3.S3FileIO")
+        settings[f"{prefix}.catalog-impl"] = "org.apache.iceberg.aws.glue.GlueCatalog"
+        settings[f"{prefix}.io-impl"] = "org.apache.iceberg.aws.s3.S3FileIO"
     else:
         raise ValueError(f"unknown catalog {catalog!r}")
-    spark.conf.set(f"{prefix}.warehouse", warehouse)
+    settings[f"{prefix}.warehouse"] = warehouse
     # Other writers (maintenance, a second execution) commit too: never serve a stale cached table.
-    spark.conf.set(f"{prefix}.cache-enabled", "false")
-    spark.conf.set("spark.sql.session.timeZone", "UTC")
-    for key, value in (properties or {}).items():
-        spark.conf.set(f"{prefix}.{key}", value)
+    settings[f"{prefix}.cache-enabled"] = "false"
+    settings.update({f"{prefix}.{key}": value for key, value in (properties or {}).items()})
+    return settings
+
+
+def iceberg_catalog(spark):
+    """Iceberg's own catalog with the `mirror` catalog's settings, for loading and committing table
+    metadata: unlike Spark's catalog, it needs no Spark SQL session state, whose start costs a run with
+    nothing to do more than the rest of its work. Built once per Spark application."""
+    application = spark.sparkContext.applicationId
+    if application not in _ICEBERG_CATALOGS:
+        prefix = f"spark.sql.catalog.{CATALOG}."
+        settings = dict(spark.sparkContext.getConf().getAll())
+        if f"spark.sql.catalog.{CATALOG}" not in settings:
+            raise ValueError("the session was started without catalog_settings(...)")
+        jvm = spark.sparkContext._jvm
+        options = jvm.java.util.HashMap()
+        for key, value in settings.items():
+            if key.startswith(prefix):
+                options.put(key[len(prefix) :], value)
+        hadoop = spark.sparkContext._jsc.hadoopConfiguration()
+        build = jvm.org.apache.iceberg.CatalogUtil.buildIcebergCatalog
+        _ICEBERG_CATALOGS[application] = build(CATALOG, options, hadoop)
+    return _ICEBERG_CATALOGS[application]
+
+
+_ICEBERG_CATALOGS: dict[str, object] = {}
 
 
 def qualified(table: str) -> str:
@@ -86,3 +118,11 @@ def qualified(table: str) -> str:
     if len(parts) != 2 or not all(parts):
         raise ValueError(f"--table {table!r}: expected DATABASE.TABLE")
     return ".".join([CATALOG] + [f"`{p}`" for p in parts])
+
+
+def table_parts(name: str) -> tuple[str, str]:
+    """The database and the table of `mirror.db.table` (parts quoted as qualified() quotes them, or not)."""
+    parts = [p[1:-1] if len(p) > 1 and p[0] == p[-1] == "`" else p for p in name.split(".")]
+    if len(parts) != 3 or parts[0] != CATALOG or not all(parts):
+        raise ValueError(f"{name!r}: expected {CATALOG}.DATABASE.TABLE")
+    return parts[1], parts[2]

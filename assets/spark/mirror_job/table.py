@@ -11,6 +11,7 @@ from .contract import PROPERTIES
 from .errors import ConcurrentWriterError, MirrorError
 from .manifest import format_time, parse_time
 from .schema import Column, TableSchema
+from .session import iceberg_catalog, table_parts
 
 # The mirror's state, named in contract.json (the plan function and the operator commands read them too).
 WATERMARK = PROPERTIES["watermark"]
@@ -49,7 +50,11 @@ def main_snapshot_id(source) -> int | None:
 
 
 def iceberg_table(spark, name: str):
-    return spark._jvm.org.apache.iceberg.spark.Spark3Util.loadIcebergTable(spark._jsparkSession, name)
+    """The table `mirror.db.table`, loaded afresh through Iceberg's own catalog (session.iceberg_catalog)."""
+    database, table = table_parts(name)
+    names = spark.sparkContext._gateway.new_array(spark._jvm.java.lang.String, 2)
+    names[0], names[1] = database, table
+    return iceberg_catalog(spark).loadTable(spark._jvm.org.apache.iceberg.catalog.TableIdentifier.of(names))
 
 
 _NOT_FOUND = ("TABLE_OR_VIEW_NOT_FOUND", "SCHEMA_NOT_FOUND", "NoSuchTableException", "NoSuchNamespaceException")
