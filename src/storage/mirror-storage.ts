@@ -5,7 +5,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { narrowAutoDeletePermissions } from './auto-delete-permissions';
-import { EXPORT_WRITE_ACTIONS, TABLE_METADATA_READ_ACTIONS, WAREHOUSE_METADATA_READ_ACTIONS } from './mirror-access-actions';
+import {
+  EXPORT_READ_ACTIONS, EXPORT_WRITE_ACTIONS, ICEBERG_CATALOG_ACTIONS, JOB_LOG_WRITE_ACTIONS, JOB_PREFIX_LIST_ACTIONS,
+  TABLE_METADATA_READ_ACTIONS, VERIFICATION_REPORT_CHECK_ACTIONS, WAREHOUSE_METADATA_READ_ACTIONS, WAREHOUSE_READ_WRITE_ACTIONS,
+} from './mirror-access-actions';
 import { BUCKET_LOCATION_ACTIONS, CATALOG_READ_ACTIONS, WAREHOUSE_LIST_ACTIONS, WAREHOUSE_OBJECT_READ_ACTIONS } from './table-read-actions';
 import { combineGrants, grantWithSid } from '../private/grant-with-sid';
 
@@ -205,6 +208,61 @@ export class MirrorStorage extends Construct {
         actions: WAREHOUSE_METADATA_READ_ACTIONS,
         resourceArns: [this.objectsArn(this.warehousePrefix)],
       }),
+    ]);
+  }
+
+  /**
+   * What the Spark job's role needs of the storage: read the exports, read and write the warehouse,
+   * write the job logs, check for verification reports, list those prefixes, manage the table (and its
+   * `<table>_*` work tables) in the Glue catalog, and encrypt and decrypt with the key. One named
+   * statement each, combined into one grant.
+   */
+  public grantJobAccess(grantee: iam.IGrantable): iam.Grant {
+    return combineGrants([
+      grantWithSid('ReadExports', {
+        grantee,
+        actions: EXPORT_READ_ACTIONS,
+        resourceArns: [this.objectsArn(this.exportPrefix)],
+      }),
+      grantWithSid('ReadWriteWarehouse', {
+        grantee,
+        actions: WAREHOUSE_READ_WRITE_ACTIONS,
+        resourceArns: [this.objectsArn(this.warehousePrefix)],
+      }),
+      grantWithSid('WriteJobLogs', {
+        grantee,
+        actions: JOB_LOG_WRITE_ACTIONS,
+        resourceArns: [this.objectsArn(this.logPrefix)],
+      }),
+      // The reports' prefix only, under the job logs, which the job may already write.
+      grantWithSid('CheckVerificationReports', {
+        grantee,
+        actions: VERIFICATION_REPORT_CHECK_ACTIONS,
+        resourceArns: [this.objectsArn(this.verificationPrefix)],
+      }),
+      // s3:prefix exists on list requests only: a bucket-level action under that condition is never allowed.
+      grantWithSid('LocateMirrorBucket', {
+        grantee,
+        actions: BUCKET_LOCATION_ACTIONS,
+        resourceArns: [this.bucket.bucketArn],
+      }),
+      grantWithSid('ListMirrorPrefixes', {
+        grantee,
+        actions: JOB_PREFIX_LIST_ACTIONS,
+        resourceArns: [this.bucket.bucketArn],
+        conditions: {
+          StringLike: {
+            's3:prefix': [this.exportPrefix, this.warehousePrefix, this.verificationPrefix]
+              .flatMap((prefix) => [prefix, `${prefix}/*`]),
+          },
+        },
+      }),
+      grantWithSid('IcebergGlueCatalog', {
+        grantee,
+        actions: ICEBERG_CATALOG_ACTIONS,
+        resourceArns: this.glueArns({ includeWorkTables: true }),
+      }),
+      this.grantEncryptDecrypt(grantee),
     ]);
   }
 

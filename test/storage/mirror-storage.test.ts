@@ -123,6 +123,25 @@ describe('MirrorStorage grants to the mirror\'s own parts', () => {
     ]);
   });
 
+  test('grantJobAccess: one named statement per need, combined into one grant with the key\'s', () => {
+    for (const key of [false, true]) {
+      const { stack, store } = storage(false, { key });
+      const job = new iam.Role(stack, 'Job', { assumedBy: new iam.AccountRootPrincipal() });
+      const grant = store.grantJobAccess(job);
+      expect(grant.success).toBe(true);
+      const statements = grant.principalStatements.map((s) => stack.resolve(s.toStatementJson()));
+      // The key's statement has no Sid: it is named by its actions.
+      expect(statements.map((s) => s.Sid ?? [s.Action].flat().join(' '))).toEqual([
+        'ReadExports', 'ReadWriteWarehouse', 'WriteJobLogs', 'CheckVerificationReports', 'LocateMirrorBucket',
+        'ListMirrorPrefixes', 'IcebergGlueCatalog', ...(key ? ['kms:Decrypt kms:Encrypt kms:ReEncrypt* kms:GenerateDataKey*'] : []),
+      ]);
+      expect(statements.find((s) => s.Sid === 'ListMirrorPrefixes').Condition).toEqual({
+        StringLike: { 's3:prefix': ['exports', 'exports/*', 'warehouse', 'warehouse/*', 'emr-logs/verification', 'emr-logs/verification/*'] },
+      });
+      expect(statements.find((s) => s.Sid === 'IcebergGlueCatalog').Resource).toEqual(stack.resolve(store.glueArns({ includeWorkTables: true })));
+    }
+  });
+
   test('the key grants: the key\'s own with a key, none without', () => {
     for (const key of [false, true]) {
       const { stack, store } = storage(false, { key });
