@@ -9,6 +9,7 @@ import {
   EXPORT_READ_ACTIONS, EXPORT_WRITE_ACTIONS, ICEBERG_CATALOG_ACTIONS, JOB_LOG_WRITE_ACTIONS, JOB_PREFIX_LIST_ACTIONS,
   TABLE_METADATA_READ_ACTIONS, VERIFICATION_REPORT_CHECK_ACTIONS, WAREHOUSE_METADATA_READ_ACTIONS, WAREHOUSE_READ_WRITE_ACTIONS,
 } from './mirror-access-actions';
+import { QUERY_RESULTS_KEY_ACTIONS, QUERY_RESULTS_LIST_ACTIONS, QUERY_RESULTS_OBJECT_ACTIONS } from './query-results-actions';
 import { BUCKET_LOCATION_ACTIONS, CATALOG_READ_ACTIONS, WAREHOUSE_LIST_ACTIONS, WAREHOUSE_OBJECT_READ_ACTIONS } from './table-read-actions';
 import { combineGrants, grantWithSid } from '../private/grant-with-sid';
 
@@ -43,6 +44,8 @@ export class MirrorStorage extends Construct {
   public readonly exportPrefix: string;
   public readonly warehousePrefix: string;
   public readonly logPrefix: string;
+  /** Key prefix of Athena query results; undefined when the mirror has no workgroup. */
+  public readonly queryResultsPrefix?: string;
   public readonly encryptionKey?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: MirrorStorageProps) {
@@ -50,6 +53,7 @@ export class MirrorStorage extends Construct {
     this.exportPrefix = props.exportPrefix;
     this.warehousePrefix = props.warehousePrefix;
     this.logPrefix = props.logPrefix;
+    this.queryResultsPrefix = props.queryResultsPrefix;
     this.encryptionKey = props.encryptionKey;
     this.tableName = props.tableName;
 
@@ -127,6 +131,11 @@ export class MirrorStorage extends Construct {
 
   public get logUri(): string {
     return `s3://${this.bucket.bucketName}/${this.logPrefix}/`;
+  }
+
+  /** `s3://bucket/athena-results/`: where the Athena workgroup writes query results. */
+  public get queryResultsUri(): string {
+    return `s3://${this.bucket.bucketName}/${this.requireQueryResultsPrefix()}/`;
   }
 
   /** ARN of the objects under a prefix. */
@@ -266,6 +275,28 @@ export class MirrorStorage extends Construct {
     ]);
   }
 
+  /**
+   * Reading and writing Athena's query results under their prefix, and encrypting them with the key
+   * (decrypting is `grantReadTable`'s). One combined grant of every statement added.
+   */
+  public grantQueryResults(grantee: iam.IGrantable): iam.Grant {
+    const prefix = this.requireQueryResultsPrefix();
+    return combineGrants([
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: QUERY_RESULTS_OBJECT_ACTIONS,
+        resourceArns: [this.objectsArn(prefix)],
+      }),
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: QUERY_RESULTS_LIST_ACTIONS,
+        resourceArns: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${prefix}/*`, prefix] } },
+      }),
+      ...(this.encryptionKey ? [this.encryptionKey.grant(grantee, ...QUERY_RESULTS_KEY_ACTIONS)] : []),
+    ]);
+  }
+
   /** Decrypting with the mirror's key; nothing without one. */
   public grantDecrypt(grantee: iam.IGrantable): iam.Grant {
     return this.encryptionKey?.grantDecrypt(grantee) ?? iam.Grant.drop(grantee, 'the mirror has no KMS key');
@@ -274,5 +305,13 @@ export class MirrorStorage extends Construct {
   /** Encrypting and decrypting with the mirror's key; nothing without one. */
   public grantEncryptDecrypt(grantee: iam.IGrantable): iam.Grant {
     return this.encryptionKey?.grantEncryptDecrypt(grantee) ?? iam.Grant.drop(grantee, 'the mirror has no KMS key');
+  }
+
+  /** The query results prefix, which only a mirror with a workgroup has. */
+  private requireQueryResultsPrefix(): string {
+    if (this.queryResultsPrefix === undefined) {
+      throw new Error(`${this.node.path}: the mirror storage has no query results prefix (no Athena workgroup)`);
+    }
+    return this.queryResultsPrefix;
   }
 }
