@@ -172,7 +172,6 @@ export class DynamoIcebergMirror extends Construct {
     if (settings.queryResultsPrefix) {
       this.queryWorkGroup = new MirrorWorkGroup(this, 'AthenaWorkGroup', {
         storage: this.storage,
-        resultsPrefix: settings.queryResultsPrefix,
         removalPolicy: settings.removalPolicy,
       });
     }

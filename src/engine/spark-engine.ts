@@ -91,58 +91,8 @@ export class SparkEngine extends Construct {
       resources: [this.entryPoint, this.pythonFiles, this.engineJar].map((asset) =>
         `arn:${Aws.PARTITION}:s3:::${asset.s3BucketName}/${asset.s3ObjectKey}`),
     }));
-    this.jobRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ReadExports',
-      actions: ['s3:GetObject'],
-      resources: [storage.objectsArn(storage.exportPrefix)],
-    }));
-    this.jobRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ReadWriteWarehouse',
-      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
-      resources: [storage.objectsArn(storage.warehousePrefix)],
-    }));
-    this.jobRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'WriteJobLogs',
-      actions: ['s3:PutObject'],
-      resources: [storage.objectsArn(storage.logPrefix)],
-    }));
-    // Hadoop's create() looks for the report's key before it writes (a list, and a head on EMRFS):
-    // the reports' prefix only, under the job logs, which the job may already write.
-    this.jobRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'CheckVerificationReports',
-      actions: ['s3:GetObject'],
-      resources: [storage.objectsArn(storage.verificationPrefix)],
-    }));
-    // s3:prefix exists on list requests only: a bucket-level action under that condition is never allowed.
-    this.jobRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'LocateMirrorBucket',
-      actions: ['s3:GetBucketLocation'],
-      resources: [storage.bucket.bucketArn],
-    }));
-    this.jobRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ListMirrorPrefixes',
-      actions: ['s3:ListBucket'],
-      resources: [storage.bucket.bucketArn],
-      conditions: {
-        StringLike: {
-          's3:prefix': [
-            storage.exportPrefix, `${storage.exportPrefix}/*`,
-            storage.warehousePrefix, `${storage.warehousePrefix}/*`,
-            storage.verificationPrefix, `${storage.verificationPrefix}/*`,
-          ],
-        },
-      },
-    }));
-    this.jobRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'IcebergGlueCatalog',
-      actions: [
-        'glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:CreateTable', 'glue:UpdateTable',
-        'glue:DeleteTable', 'glue:GetPartitions',
-      ],
-      resources: storage.glueArns({ includeWorkTables: true }),
-    }));
+    storage.grantJobAccess(this.jobRole);
     if (storage.encryptionKey) {
-      storage.encryptionKey.grantEncryptDecrypt(this.jobRole);
       this.letServiceEncryptJobLogs(storage.encryptionKey);
     }
   }

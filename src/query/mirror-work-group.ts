@@ -2,14 +2,14 @@ import { Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { QUERY_RESULTS_KEY_ACTIONS, QUERY_RESULTS_LIST_ACTIONS, QUERY_RESULTS_OBJECT_ACTIONS, WORK_GROUP_QUERY_ACTIONS } from './work-group-query-actions';
+import { WORK_GROUP_QUERY_ACTIONS } from './work-group-query-actions';
+import { combineGrants } from '../private/grant-with-sid';
 import { MirrorStorage } from '../storage/mirror-storage';
 
 /** Settings of the mirror's Athena workgroup. */
 export interface MirrorWorkGroupProps {
+  /** The mirror's storage, with its query results prefix. */
   readonly storage: MirrorStorage;
-  /** Key prefix of the query results in the mirror's bucket. */
-  readonly resultsPrefix: string;
   readonly removalPolicy: RemovalPolicy;
 }
 
@@ -20,13 +20,11 @@ export interface MirrorWorkGroupProps {
 export class MirrorWorkGroup extends Construct {
   public readonly workGroup: athena.CfnWorkGroup;
   private readonly storage: MirrorStorage;
-  private readonly resultsPrefix: string;
 
   constructor(scope: Construct, id: string, props: MirrorWorkGroupProps) {
     super(scope, id);
-    const { storage, resultsPrefix } = props;
+    const { storage } = props;
     this.storage = storage;
-    this.resultsPrefix = resultsPrefix;
 
     const encryption: athena.CfnWorkGroup.EncryptionConfigurationProperty = storage.encryptionKey
       ? { encryptionOption: 'SSE_KMS', kmsKey: storage.encryptionKey.keyArn }
@@ -41,7 +39,7 @@ export class MirrorWorkGroup extends Construct {
         publishCloudWatchMetricsEnabled: true,
         engineVersion: { selectedEngineVersion: 'AUTO' },
         resultConfiguration: {
-          outputLocation: `s3://${storage.bucket.bucketName}/${resultsPrefix}/`,
+          outputLocation: storage.queryResultsUri,
           encryptionConfiguration: encryption,
         },
       },
@@ -55,26 +53,13 @@ export class MirrorWorkGroup extends Construct {
   }
 
   /**
-   * Running queries in the workgroup, and reading and writing their results; reading the table itself
-   * is `MirrorStorage.grantReadTable`'s. One combined grant of every statement added.
+   * Running queries in the workgroup, and reading and writing their results (`MirrorStorage.grantQueryResults`);
+   * reading the table itself is `MirrorStorage.grantReadTable`'s. One combined grant of every statement added.
    */
   public grantQuery(grantee: iam.IGrantable): iam.Grant {
-    const { bucket, encryptionKey } = this.storage;
-    const grants = [
+    return combineGrants([
       iam.Grant.addToPrincipal({ grantee, actions: WORK_GROUP_QUERY_ACTIONS, resourceArns: [this.workGroupArn] }),
-      iam.Grant.addToPrincipal({
-        grantee,
-        actions: QUERY_RESULTS_OBJECT_ACTIONS,
-        resourceArns: [this.storage.objectsArn(this.resultsPrefix)],
-      }),
-      iam.Grant.addToPrincipal({
-        grantee,
-        actions: QUERY_RESULTS_LIST_ACTIONS,
-        resourceArns: [bucket.bucketArn],
-        conditions: { StringLike: { 's3:prefix': [`${this.resultsPrefix}/*`, this.resultsPrefix] } },
-      }),
-      ...(encryptionKey ? [encryptionKey.grant(grantee, ...QUERY_RESULTS_KEY_ACTIONS)] : []),
-    ];
-    return grants.reduce((all, grant) => all.combine(grant));
+      this.storage.grantQueryResults(grantee),
+    ]);
   }
 }

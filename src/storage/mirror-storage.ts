@@ -5,7 +5,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { narrowAutoDeletePermissions } from './auto-delete-permissions';
-import { EXPORT_WRITE_ACTIONS, TABLE_METADATA_READ_ACTIONS, WAREHOUSE_METADATA_READ_ACTIONS } from './mirror-access-actions';
+import {
+  EXPORT_READ_ACTIONS, EXPORT_WRITE_ACTIONS, ICEBERG_CATALOG_ACTIONS, JOB_LOG_WRITE_ACTIONS, JOB_PREFIX_LIST_ACTIONS,
+  TABLE_METADATA_READ_ACTIONS, VERIFICATION_REPORT_CHECK_ACTIONS, WAREHOUSE_METADATA_READ_ACTIONS, WAREHOUSE_READ_WRITE_ACTIONS,
+} from './mirror-access-actions';
+import { QUERY_RESULTS_KEY_ACTIONS, QUERY_RESULTS_LIST_ACTIONS, QUERY_RESULTS_OBJECT_ACTIONS } from './query-results-actions';
 import { BUCKET_LOCATION_ACTIONS, CATALOG_READ_ACTIONS, WAREHOUSE_LIST_ACTIONS, WAREHOUSE_OBJECT_READ_ACTIONS } from './table-read-actions';
 import { combineGrants, grantWithSid } from '../private/grant-with-sid';
 
@@ -40,6 +44,8 @@ export class MirrorStorage extends Construct {
   public readonly exportPrefix: string;
   public readonly warehousePrefix: string;
   public readonly logPrefix: string;
+  /** Key prefix of Athena query results; undefined when the mirror has no workgroup. */
+  public readonly queryResultsPrefix?: string;
   public readonly encryptionKey?: kms.IKey;
 
   constructor(scope: Construct, id: string, props: MirrorStorageProps) {
@@ -47,6 +53,7 @@ export class MirrorStorage extends Construct {
     this.exportPrefix = props.exportPrefix;
     this.warehousePrefix = props.warehousePrefix;
     this.logPrefix = props.logPrefix;
+    this.queryResultsPrefix = props.queryResultsPrefix;
     this.encryptionKey = props.encryptionKey;
     this.tableName = props.tableName;
 
@@ -124,6 +131,11 @@ export class MirrorStorage extends Construct {
 
   public get logUri(): string {
     return `s3://${this.bucket.bucketName}/${this.logPrefix}/`;
+  }
+
+  /** `s3://bucket/athena-results/`: where the Athena workgroup writes query results. */
+  public get queryResultsUri(): string {
+    return `s3://${this.bucket.bucketName}/${this.requireQueryResultsPrefix()}/`;
   }
 
   /** ARN of the objects under a prefix. */
@@ -208,6 +220,83 @@ export class MirrorStorage extends Construct {
     ]);
   }
 
+  /**
+   * What the Spark job's role needs of the storage: read the exports, read and write the warehouse,
+   * write the job logs, check for verification reports, list those prefixes, manage the table (and its
+   * `<table>_*` work tables) in the Glue catalog, and encrypt and decrypt with the key. One named
+   * statement each, combined into one grant.
+   */
+  public grantJobAccess(grantee: iam.IGrantable): iam.Grant {
+    return combineGrants([
+      grantWithSid('ReadExports', {
+        grantee,
+        actions: EXPORT_READ_ACTIONS,
+        resourceArns: [this.objectsArn(this.exportPrefix)],
+      }),
+      grantWithSid('ReadWriteWarehouse', {
+        grantee,
+        actions: WAREHOUSE_READ_WRITE_ACTIONS,
+        resourceArns: [this.objectsArn(this.warehousePrefix)],
+      }),
+      grantWithSid('WriteJobLogs', {
+        grantee,
+        actions: JOB_LOG_WRITE_ACTIONS,
+        resourceArns: [this.objectsArn(this.logPrefix)],
+      }),
+      // The reports' prefix only, under the job logs, which the job may already write.
+      grantWithSid('CheckVerificationReports', {
+        grantee,
+        actions: VERIFICATION_REPORT_CHECK_ACTIONS,
+        resourceArns: [this.objectsArn(this.verificationPrefix)],
+      }),
+      // s3:prefix exists on list requests only: a bucket-level action under that condition is never allowed.
+      grantWithSid('LocateMirrorBucket', {
+        grantee,
+        actions: BUCKET_LOCATION_ACTIONS,
+        resourceArns: [this.bucket.bucketArn],
+      }),
+      grantWithSid('ListMirrorPrefixes', {
+        grantee,
+        actions: JOB_PREFIX_LIST_ACTIONS,
+        resourceArns: [this.bucket.bucketArn],
+        conditions: {
+          StringLike: {
+            's3:prefix': [this.exportPrefix, this.warehousePrefix, this.verificationPrefix]
+              .flatMap((prefix) => [prefix, `${prefix}/*`]),
+          },
+        },
+      }),
+      grantWithSid('IcebergGlueCatalog', {
+        grantee,
+        actions: ICEBERG_CATALOG_ACTIONS,
+        resourceArns: this.glueArns({ includeWorkTables: true }),
+      }),
+      this.grantEncryptDecrypt(grantee),
+    ]);
+  }
+
+  /**
+   * Reading and writing Athena's query results under their prefix, and encrypting them with the key
+   * (decrypting is `grantReadTable`'s). One combined grant of every statement added.
+   */
+  public grantQueryResults(grantee: iam.IGrantable): iam.Grant {
+    const prefix = this.requireQueryResultsPrefix();
+    return combineGrants([
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: QUERY_RESULTS_OBJECT_ACTIONS,
+        resourceArns: [this.objectsArn(prefix)],
+      }),
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: QUERY_RESULTS_LIST_ACTIONS,
+        resourceArns: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${prefix}/*`, prefix] } },
+      }),
+      ...(this.encryptionKey ? [this.encryptionKey.grant(grantee, ...QUERY_RESULTS_KEY_ACTIONS)] : []),
+    ]);
+  }
+
   /** Decrypting with the mirror's key; nothing without one. */
   public grantDecrypt(grantee: iam.IGrantable): iam.Grant {
     return this.encryptionKey?.grantDecrypt(grantee) ?? iam.Grant.drop(grantee, 'the mirror has no KMS key');
@@ -216,5 +305,13 @@ export class MirrorStorage extends Construct {
   /** Encrypting and decrypting with the mirror's key; nothing without one. */
   public grantEncryptDecrypt(grantee: iam.IGrantable): iam.Grant {
     return this.encryptionKey?.grantEncryptDecrypt(grantee) ?? iam.Grant.drop(grantee, 'the mirror has no KMS key');
+  }
+
+  /** The query results prefix, which only a mirror with a workgroup has. */
+  private requireQueryResultsPrefix(): string {
+    if (this.queryResultsPrefix === undefined) {
+      throw new Error(`${this.node.path}: the mirror storage has no query results prefix (no Athena workgroup)`);
+    }
+    return this.queryResultsPrefix;
   }
 }

@@ -3,7 +3,7 @@ import { escapeRegExp, WildcardRule } from '../private/wildcard-acknowledger';
 
 /**
  * The wildcards on the storage's objects, catalog entries and key that the mirror's roles are given
- * (by the storage's grants and the job role's statements), and why each is as narrow as it can be.
+ * (by the storage's grants), and why each is as narrow as it can be.
  */
 export function storageWildcardRules(storage: MirrorStorage): WildcardRule[] {
   const { exportPrefix, warehousePrefix, logPrefix, verificationPrefix, tableName } = storage;

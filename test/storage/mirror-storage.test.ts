@@ -7,13 +7,14 @@ import { narrowAutoDeletePermissions } from '../../src/storage/auto-delete-permi
 import { MirrorStorage } from '../../src/storage/mirror-storage';
 import { newStack } from '../helpers';
 
-function storage(bucket?: boolean, options: { removalPolicy?: RemovalPolicy; key?: boolean } = {}) {
+function storage(bucket?: boolean, options: { removalPolicy?: RemovalPolicy; key?: boolean; queryResultsPrefix?: string } = {}) {
   const stack = newStack();
   const store = new MirrorStorage(stack, 'Storage', {
     bucket: bucket ? s3.Bucket.fromBucketName(stack, 'Lake', 'my-lake') : undefined,
     exportPrefix: 'exports',
     warehousePrefix: 'warehouse',
     logPrefix: 'emr-logs',
+    queryResultsPrefix: options.queryResultsPrefix,
     databaseName: 'sales',
     tableName: 'orders',
     exportRetention: Duration.days(7),
@@ -123,6 +124,25 @@ describe('MirrorStorage grants to the mirror\'s own parts', () => {
     ]);
   });
 
+  test('grantJobAccess: one named statement per need, combined into one grant with the key\'s', () => {
+    for (const key of [false, true]) {
+      const { stack, store } = storage(false, { key });
+      const job = new iam.Role(stack, 'Job', { assumedBy: new iam.AccountRootPrincipal() });
+      const grant = store.grantJobAccess(job);
+      expect(grant.success).toBe(true);
+      const statements = grant.principalStatements.map((s) => stack.resolve(s.toStatementJson()));
+      // The key's statement has no Sid: it is named by its actions.
+      expect(statements.map((s) => s.Sid ?? [s.Action].flat().join(' '))).toEqual([
+        'ReadExports', 'ReadWriteWarehouse', 'WriteJobLogs', 'CheckVerificationReports', 'LocateMirrorBucket',
+        'ListMirrorPrefixes', 'IcebergGlueCatalog', ...(key ? ['kms:Decrypt kms:Encrypt kms:ReEncrypt* kms:GenerateDataKey*'] : []),
+      ]);
+      expect(statements.find((s) => s.Sid === 'ListMirrorPrefixes').Condition).toEqual({
+        StringLike: { 's3:prefix': ['exports', 'exports/*', 'warehouse', 'warehouse/*', 'emr-logs/verification', 'emr-logs/verification/*'] },
+      });
+      expect(statements.find((s) => s.Sid === 'IcebergGlueCatalog').Resource).toEqual(stack.resolve(store.glueArns({ includeWorkTables: true })));
+    }
+  });
+
   test('the key grants: the key\'s own with a key, none without', () => {
     for (const key of [false, true]) {
       const { stack, store } = storage(false, { key });
@@ -133,5 +153,39 @@ describe('MirrorStorage grants to the mirror\'s own parts', () => {
         ? [['kms:Decrypt'], ['kms:Decrypt', 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*']]
         : [[], []]);
     }
+  });
+});
+
+describe('MirrorStorage grants on Athena\'s query results', () => {
+  test('grantQueryResults: objects and listing under the results prefix only, GenerateDataKey with a key', () => {
+    for (const key of [false, true]) {
+      const { stack, store } = storage(false, { key, queryResultsPrefix: 'athena-results' });
+      expect(stack.resolve(store.queryResultsUri)).toEqual({ 'Fn::Join': ['', ['s3://', { Ref: expect.stringMatching(/^StorageBucket/) }, '/athena-results/']] });
+      const analyst = new iam.Role(stack, 'Analyst', { assumedBy: new iam.AccountRootPrincipal() });
+      const statements = store.grantQueryResults(analyst).principalStatements.map((s) => stack.resolve(s.toStatementJson()));
+      const bucketArn = { 'Fn::GetAtt': [expect.stringMatching(/^StorageBucket/), 'Arn'] };
+      expect(statements).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+          Resource: { 'Fn::Join': ['', [bucketArn, '/athena-results/*']] },
+        },
+        {
+          Effect: 'Allow',
+          Action: 's3:ListBucket',
+          Resource: bucketArn,
+          Condition: { StringLike: { 's3:prefix': ['athena-results/*', 'athena-results'] } },
+        },
+        ...(key ? [{ Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Key/), 'Arn'] } }] : []),
+      ]);
+    }
+  });
+
+  test('GIVEN no query results prefix THEN asking for the results is a synth error that names the storage', () => {
+    const { stack, store } = storage();
+    const analyst = new iam.Role(stack, 'Analyst', { assumedBy: new iam.AccountRootPrincipal() });
+    const error = 'TestStack/Storage: the mirror storage has no query results prefix (no Athena workgroup)';
+    expect(() => store.grantQueryResults(analyst)).toThrow(error);
+    expect(() => store.queryResultsUri).toThrow(error);
   });
 });

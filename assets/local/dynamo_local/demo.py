@@ -73,12 +73,14 @@ def main(argv: list[str]) -> int:
 
     step(2, "Starting Spark (local mode) with the Iceberg runtime")
     from mirror_job.merge import apply_exports
+    from mirror_job.progress import show_export
     from mirror_job.session import catalog_settings, local_session
     from mirror_job.verify import verify
 
     spark = local_session("dynamo-iceberg-mirror-demo", catalog_settings("hadoop", warehouse.as_uri()))
 
     def apply(export: Path) -> None:
+        show_export(str(export), indent="      ")
         for result in apply_exports(spark, MIRROR, ["ProductID"], [str(export)], key_types={"ProductID": "N"}):
             print(f"      {result.line()}", flush=True)
 
@@ -122,6 +124,7 @@ def main(argv: list[str]) -> int:
 
     step(7, "Proof: a fresh full export at the watermark, compared with the mirror key by key")
     check = writer.full_export(source, T0 + 2 * WINDOW)
+    show_export(str(check), indent="      ")
     report = verify(spark, MIRROR, str(check))
     print(
         f"      {report['missing']} missing, {report['extra']} extra, {report['different']} different: "

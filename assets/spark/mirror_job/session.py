@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from .progress import console_progress
+
 CATALOG = "mirror"
 ICEBERG_RUNTIME = "org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.10.0"
 EXTENSIONS = "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions"
@@ -39,7 +41,8 @@ def local_session(app_name: str = "dynamo-iceberg-mirror", catalog: dict[str, st
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.default.parallelism", "4")
         .config("spark.ui.enabled", "false")
-        .config("spark.ui.showConsoleProgress", "false")
+        # Spark's stage bar for a person at a terminal only (progress.py).
+        .config("spark.ui.showConsoleProgress", console_progress())
         .config("spark.driver.memory", os.environ.get("DYNAMO_ICEBERG_MIRROR_DRIVER_MEMORY", "3g"))
         .config("spark.sql.adaptive.enabled", "true")
     )
