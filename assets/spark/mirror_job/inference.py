@@ -39,7 +39,7 @@ MAX_LEVELS = 33
 _DIGIT_CAP = DECIMAL_PRECISION + 1
 
 NameFields = Callable[[Iterable[str]], Mapping[str, str]]  # struct field names for map keys (columns.py)
-Histogram = Counter  # (digits after the point, digits before it), each capped -> how many numbers
+Histogram = Counter[tuple[int, int]]  # (digits after the point, digits before it), each capped -> how many numbers
 
 
 class Shape(ABC):
