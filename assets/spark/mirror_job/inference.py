@@ -43,8 +43,13 @@ Histogram = Counter[tuple[int, int]]  # (digits after the point, digits before i
 
 
 class Shape(ABC):
-    """The values seen of one attribute; `tag` is their DynamoDB type, LJ and MJ for mixed lists and maps."""
+    """The values seen of one attribute; `tag` is their DynamoDB type, LJ and MJ for mixed lists and maps.
 
+    Shapes are built for every value read, so they are slotted and not frozen (frozen costs 3x to build);
+    none is changed once built: merging makes a new one.
+    """
+
+    __slots__ = ()
     tag: str
 
     @property
@@ -64,10 +69,11 @@ class Shape(ABC):
 _FAMILIES = {"LJ": "L", "MJ": "M"}
 
 
-@dataclass(frozen=True)
+@dataclass
 class TagShape(Shape):
     """Values known by their tag alone: S, B, BOOL, NULL, SS, BS, and mixed lists (LJ) and maps (MJ)."""
 
+    __slots__ = ("tag",)
     tag: str
 
     def column_type(self, name_fields: NameFields) -> ColumnType | None:
@@ -89,10 +95,11 @@ STRING, BINARY, BOOLEAN, NULL = (_TAG_SHAPES[t] for t in ("S", "B", "BOOL", "NUL
 MIXED_LIST, MIXED_MAP = _TAG_SHAPES["LJ"], _TAG_SHAPES["MJ"]
 
 
-@dataclass(frozen=True)
+@dataclass
 class NumberShape(Shape):
     """Numbers (N) or number sets (NS): whether all were int64s, and a histogram of their digit counts."""
 
+    __slots__ = ("tag", "all_int64", "histogram")
     tag: str
     all_int64: bool
     histogram: Histogram
@@ -106,10 +113,11 @@ class NumberShape(Shape):
         return number if self.tag == "N" else SetType(number)
 
 
-@dataclass(frozen=True)
+@dataclass
 class ListShape(Shape):
     """A list whose elements all merge into one shape (None while only empty lists were seen)."""
 
+    __slots__ = ("element",)
     element: Shape | None
     tag = "L"
 
@@ -125,10 +133,11 @@ class ListShape(Shape):
         return ListType(element) if element is not None else JsonType()
 
 
-@dataclass(frozen=True)
+@dataclass
 class MapShape(Shape):
     """A map with few enough keys to be a struct: the shape of each key's values."""
 
+    __slots__ = ("fields",)
     fields: dict[str, Shape]
     tag = "M"
 
@@ -223,11 +232,11 @@ def merge(a: Shape, b: Shape) -> Shape | None:
         return b
     if b.tag == "NULL":
         return a
+    if a.tag == b.tag:
+        return a.merge_same(b)
     if a.family != b.family:
         return None
-    if a.tag != b.tag:  # a list or map that is mixed on one side is mixed overall
-        return MIXED_LIST if a.family == "L" else MIXED_MAP
-    return a.merge_same(b)
+    return MIXED_LIST if a.family == "L" else MIXED_MAP  # a list or map mixed on one side is mixed overall
 
 
 class AttributeStats:
