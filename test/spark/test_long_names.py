@@ -10,10 +10,26 @@ import hashlib
 from collections import Counter
 
 from harness import T0, Scenario
+from mirror_job.column_types import (
+    MAX_GLUE_TYPE,
+    BinaryType,
+    BooleanType,
+    ColumnType,
+    DecimalType,
+    DoubleType,
+    JsonType,
+    ListType,
+    LongType,
+    MapType,
+    NumberTextType,
+    SetType,
+    StringType,
+    StructField,
+    StructType,
+)
 from mirror_job.columns import MAX_NAME, assign_names, base_name, normalised
-from mirror_job.glue_type import MAX_TYPE, glue_type
 from mirror_job.inference import AttributeStats
-from mirror_job.schema import TableSchema, spark_type
+from mirror_job.schema import TableSchema
 
 LONG = "Long Attribute " * 20  # 300 characters
 KEY = "㎯" * 85  # 255 bytes of UTF-8, the most DynamoDB allows for a key attribute name; 425 when normalised
@@ -61,20 +77,20 @@ def test_hashed_names_of_names_near_the_limit_are_cut_to_fit():
 
 
 def test_glue_type_strings_are_the_ones_spark_and_iceberg_write():
-    ltype = {
-        "kind": "struct",
-        "fields": [
-            {"key": "a", "name": "a", "type": {"kind": "long"}},
-            {"key": "b", "name": "b", "type": {"kind": "set", "element": {"kind": "decimal", "scale": 3}}},
-            {"key": "c", "name": "c", "type": {"kind": "list", "element": {"kind": "map"}}},
-            {"key": "d", "name": "d", "type": {"kind": "number_text"}},
-            {"key": "e", "name": "e", "type": {"kind": "binary"}},
-            {"key": "f", "name": "f", "type": {"kind": "boolean"}},
-            {"key": "g", "name": "g", "type": {"kind": "double"}},
-            {"key": "h", "name": "h", "type": {"kind": "json"}},
-        ],
-    }
-    assert glue_type(ltype) == spark_type(ltype).simpleString()
+    column_type = StructType(
+        (
+            StructField("a", "a", LongType()),
+            StructField("b", "b", SetType(DecimalType(3))),
+            StructField("c", "c", ListType(MapType())),
+            StructField("d", "d", NumberTextType()),
+            StructField("e", "e", BinaryType()),
+            StructField("f", "f", BooleanType()),
+            StructField("g", "g", DoubleType()),
+            StructField("h", "h", JsonType()),
+            StructField("i", "i", StringType()),
+        )
+    )
+    assert column_type.glue_type() == column_type.spark_type().simpleString()
 
 
 def test_a_column_whose_glue_type_would_be_too_long_is_json():
@@ -84,9 +100,10 @@ def test_a_column_whose_glue_type_would_be_too_long_is_json():
     schema, _ = TableSchema(("pk",), ()).extended(stats, {})
 
     types = {c.attribute: c.type for c in schema.columns}
-    assert types["wide"] == {"kind": "json"}
-    assert types["narrow"]["fields"][0]["name"] == base_name("x" * 300)
-    assert all(len(glue_type(t)) <= MAX_TYPE for t in types.values())
+    assert types["wide"] == JsonType()
+    narrow = types["narrow"]
+    assert isinstance(narrow, StructType) and narrow.fields[0].name == base_name("x" * 300)
+    assert all(t.fits_glue() for t in types.values())
 
 
 def test_the_too_long_guard_is_not_overcautious():
@@ -97,7 +114,7 @@ def test_the_too_long_guard_is_not_overcautious():
 
     schema, _ = TableSchema(("pk",), ()).extended(stats, {})
 
-    assert schema.columns[1].type["kind"] == "struct"
+    assert isinstance(schema.columns[1].type, StructType)
 
 
 def test_long_attribute_names_through_the_job_fit_glue_and_match_the_oracle(spark, tmp_path):
@@ -131,5 +148,5 @@ def test_long_attribute_names_through_the_job_fit_glue_and_match_the_oracle(spar
     fields = [f["name"] for f in types["record"]["fields"]]
     assert len(set(fields)) == 2 and all(len(f) <= MAX_NAME for f in fields)
     assert types["wide"] == {"kind": "json"}
-    assert all(len(glue_type(t)) <= MAX_TYPE for t in types.values())
+    assert all(len(ColumnType.from_json(t).glue_type()) <= MAX_GLUE_TYPE for t in types.values())
     assert Counter(len(n) for n in names if n.startswith("long_attribute"))[MAX_NAME] == 3

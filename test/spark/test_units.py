@@ -6,11 +6,12 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from mirror_job.column_types import DecimalType, LongType
 from mirror_job.columns import assign_names, base_name
-from mirror_job.convert import NoFit, value_converter
+from mirror_job.convert import NoFit
 from mirror_job.decode import plain_json
 from mirror_job.errors import MirrorError
-from mirror_job.inference import AttributeStats, number_type
+from mirror_job.inference import STRING, AttributeStats, number_type
 from mirror_job.manifest import Export
 from mirror_job.plan import plan_run
 from mirror_job.schema import TableSchema
@@ -73,21 +74,21 @@ def test_column_names_are_safe_and_collisions_get_a_stable_hash():
 
 
 def test_number_type_is_long_for_int64_else_the_decimal_scale_fitting_most_values():
-    assert number_type(True, Counter({(0, 19): 3})) == {"kind": "long"}
-    assert number_type(False, Counter({(2, 3): 5, (0, 25): 1})) == {"kind": "decimal", "scale": 2}
+    assert number_type(True, Counter({(0, 19): 3})) == LongType()
+    assert number_type(False, Counter({(2, 3): 5, (0, 25): 1})) == DecimalType(2)
     # One 1E+125 fits no decimal(38, s) and must not push every fraction out of the column.
-    assert number_type(False, Counter({(3, 1): 9, (0, 39): 1})) == {"kind": "decimal", "scale": 3}
+    assert number_type(False, Counter({(3, 1): 9, (0, 39): 1})) == DecimalType(3)
 
 
 def test_conflicting_types_take_the_most_frequent_one():
     stats = AttributeStats()
     for value in ({"N": "1"}, {"S": "a"}, {"S": "b"}, {"NULL": True}):
         stats.add({"v": value})
-    assert stats.dominant_shapes()["v"] == ("S",)
+    assert stats.dominant_shapes()["v"] == STRING
 
 
 def test_decimal_conversion_is_exact_and_refuses_what_does_not_fit():
-    to_decimal = value_converter({"kind": "decimal", "scale": 2})
+    to_decimal = DecimalType(2).value_converter()
     assert (
         str(to_decimal({"N": "123456789012345678901234567890123456.78"})) == "123456789012345678901234567890123456.78"
     )

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from .inference import AttributeStats, Shape
+from .inference import AttributeStats, ListShape, MapShape, NumberShape, Shape, TagShape
 from .manifest import Export
 
 ENGINE_CLASS = "io.github.dynamoicebergmirror.engine.MirrorEngine"
@@ -96,9 +96,9 @@ def _engine(spark):
 def _shape(raw: list) -> Shape:
     tag = raw[0]
     if tag in ("N", "NS"):
-        return (tag, raw[1], Counter({(scale, whole): count for scale, whole, count in raw[2]}))
+        return NumberShape(tag, raw[1], Counter({(scale, whole): count for scale, whole, count in raw[2]}))
     if tag == "L":
-        return ("L", None if raw[1] is None else _shape(raw[1]))
+        return ListShape(None if raw[1] is None else _shape(raw[1]))
     if tag == "M":
-        return ("M", {key: _shape(value) for key, value in raw[1].items()})
-    return (tag,)
+        return MapShape({key: _shape(value) for key, value in raw[1].items()})
+    return TagShape(tag)

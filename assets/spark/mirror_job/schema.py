@@ -7,14 +7,15 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from .column_types import ColumnType, JsonType, NumberTextType
 from .columns import assign_names
 from .contract import DECIMAL_COLUMN_TYPE, NAMED_COLUMN_TYPES, OPTIONS
-from .convert import NoFit, value_converter
+from .convert import NoFit
 from .decode import dynamodb_json
 from .errors import MirrorError
-from .glue_type import fits_glue
-from .inference import AttributeStats, column_type
+from .inference import BINARY, STRING, AttributeStats, NumberShape
 
 UNMAPPED, WRITE_TS, EXPORT_ID = "_unmapped", "_write_ts", "_export_id"
 METADATA_COLUMNS = (UNMAPPED, WRITE_TS, EXPORT_ID)
@@ -24,10 +25,10 @@ METADATA_COLUMNS = (UNMAPPED, WRITE_TS, EXPORT_ID)
 class Column:
     attribute: str
     name: str
-    type: dict
+    type: ColumnType
 
-    def to_json(self) -> dict:
-        return {"attribute": self.attribute, "column": self.name, "type": self.type}
+    def to_json(self) -> dict[str, Any]:
+        return {"attribute": self.attribute, "column": self.name, "type": self.type.to_json()}
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ class TableSchema:
 
     @staticmethod
     def from_json(key: Sequence[str], text: str) -> TableSchema:
-        columns = tuple(Column(c["attribute"], c["column"], c["type"]) for c in json.loads(text))
+        columns = tuple(Column(c["attribute"], c["column"], ColumnType.from_json(c["type"])) for c in json.loads(text))
         return TableSchema(tuple(key), columns)
 
     def extended(
@@ -61,7 +62,7 @@ class TableSchema:
         shapes = {a: s for a, s in stats.dominant_shapes().items() if a not in known}
         for attribute, tag in (key_types or {}).items():
             if attribute not in known and attribute not in shapes:
-                shapes[attribute] = {"S": ("S",), "N": ("N", True, Counter()), "B": ("B",)}[tag]
+                shapes[attribute] = {"S": STRING, "N": NumberShape("N", True, Counter()), "B": BINARY}[tag]
         taken = {c.name for c in self.columns} | set(METADATA_COLUMNS)
         names = assign_names(shapes, taken)
         new_columns = []
@@ -69,23 +70,23 @@ class TableSchema:
         for attribute in sorted(
             shapes, key=lambda a: (a not in self.key, self.key.index(a) if a in self.key else 0, names[a])
         ):
-            ltype: dict | None
+            column_type: ColumnType | None
             if attribute in overrides:
-                ltype = _override(overrides[attribute], attribute)
-            elif attribute in self.key and shapes[attribute][0] == "N":
-                ltype = {"kind": "number_text"}  # a key column must hold every future key exactly
+                column_type = _override(overrides[attribute], attribute)
+            elif attribute in self.key and shapes[attribute].tag == "N":
+                column_type = NumberTextType()  # a key column must hold every future key exactly
             else:
-                ltype = column_type(shapes[attribute], lambda keys: assign_names(keys, set()))
-                if ltype is not None and not fits_glue(ltype):
-                    ltype = {"kind": "json"}  # Glue refuses a type string this long
-            if ltype is not None:
-                new_columns.append(Column(attribute, names[attribute], ltype))
+                column_type = shapes[attribute].column_type(lambda keys: assign_names(keys, set()))
+                if column_type is not None and not column_type.fits_glue():
+                    column_type = JsonType()  # Glue refuses a type string this long
+            if column_type is not None:
+                new_columns.append(Column(attribute, names[attribute], column_type))
         return TableSchema(self.key, self.columns + tuple(new_columns)), new_columns
 
     def spark_schema(self):
         from pyspark.sql import types as T
 
-        fields = [T.StructField(c.name, spark_type(c.type), True) for c in self.columns]
+        fields = [T.StructField(c.name, c.type.spark_type(), True) for c in self.columns]
         fields += [
             T.StructField(UNMAPPED, T.MapType(T.StringType(), T.StringType()), True),
             T.StructField(WRITE_TS, T.TimestampType(), True),
@@ -94,42 +95,18 @@ class TableSchema:
         return T.StructType(fields)
 
 
-def spark_type(ltype: dict):
-    from pyspark.sql import types as T
-
-    kind = ltype["kind"]
-    if kind in ("set", "list"):
-        return T.ArrayType(spark_type(ltype["element"]), True)
-    if kind == "struct":
-        return T.StructType([T.StructField(f["name"], spark_type(f["type"]), True) for f in ltype["fields"]])
-    if kind == "decimal":
-        return T.DecimalType(38, ltype["scale"])
-    if kind == "map":
-        return T.MapType(T.StringType(), T.StringType(), True)
-    simple = {
-        "string": T.StringType,
-        "number_text": T.StringType,
-        "json": T.StringType,
-        "long": T.LongType,
-        "double": T.DoubleType,
-        "binary": T.BinaryType,
-        "boolean": T.BooleanType,
-    }
-    return simple[kind]()
-
-
 # The column types a user may ask for, named in contract.json (the construct's ColumnType reads them too).
-_OVERRIDES = {t["name"]: {"kind": t["kind"]} for t in NAMED_COLUMN_TYPES.values()}
+_OVERRIDES = {t["name"]: ColumnType.from_json({"kind": t["kind"]}) for t in NAMED_COLUMN_TYPES.values()}
 
 
-def _override(text: str, attribute: str) -> dict:
+def _override(text: str, attribute: str) -> ColumnType:
     """A column type asked for by the user: one of contract.json's names, or decimal(38,S)."""
     name = text.strip().lower()
     decimal = DECIMAL_COLUMN_TYPE
     pattern = re.escape(decimal["name"]) + r"\(\s*" + str(decimal["precision"]) + r"\s*,\s*(\d+)\s*\)"
     match = re.fullmatch(pattern, name)
     if match and int(match.group(1)) <= decimal["maxScale"]:
-        return {"kind": decimal["kind"], "scale": int(match.group(1))}
+        return ColumnType.from_json({"kind": decimal["kind"], "scale": int(match.group(1))})
     if name in _OVERRIDES:
         return _OVERRIDES[name]
     names = [*_OVERRIDES, f"{decimal['name']}({decimal['precision']},S)"]
@@ -148,7 +125,7 @@ class RowMaker:
 
     def __init__(self, schema: TableSchema) -> None:
         self._key = schema.key
-        self._columns = [(c.attribute, value_converter(c.type)) for c in schema.columns]
+        self._columns = [(c.attribute, c.type.value_converter()) for c in schema.columns]
         self._positions = {c.attribute: i for i, c in enumerate(schema.columns)}
         self._key_positions = {a: self._positions[a] for a in schema.key}
 

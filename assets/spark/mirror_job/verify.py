@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from .column_types import ColumnType, ListType, MapType, SetType, StructType
 from .contract import REPORT_COUNTS
 from .errors import MirrorError
 from .manifest import format_time, parse_time, read_export
@@ -140,11 +141,11 @@ def _compare(expected, actual, schema: TableSchema, sample: int) -> tuple[dict, 
     from pyspark.sql import functions as F
 
     keys = schema.key_columns
-    compared = [(c.name, c.type) for c in schema.columns if c.name not in keys] + [(UNMAPPED, {"kind": "map"})]
+    compared = [(c.name, c.type) for c in schema.columns if c.name not in keys] + [(UNMAPPED, MapType())]
     by_key = Window.partitionBy(*keys)
 
     def side(rows, tag: str):
-        values = F.struct(*[comparable(F.col(name), ltype).alias(name) for name, ltype in compared])
+        values = F.struct(*[comparable(F.col(name), column_type).alias(name) for name, column_type in compared])
         return rows.select(*keys, values.alias(f"{tag}_values"), F.count(F.lit(1)).over(by_key).alias(f"{tag}_n"))
 
     # The windows partition each side by key, so the join reuses that partitioning: one shuffle per side.
@@ -177,31 +178,30 @@ def _compare(expected, actual, schema: TableSchema, sample: int) -> tuple[dict, 
     return {k: counted.get(k, 0) for k in KINDS}, {k: samples[k][:sample] for k in KINDS}
 
 
-def comparable(column, ltype: dict):
+def comparable(column, column_type: ColumnType):
     """The value in a form Spark compares for equality: maps as sorted entries, sets in sorted order."""
     from pyspark.sql import functions as F
 
-    kind = ltype["kind"]
-    if kind == "map":
+    if isinstance(column_type, MapType):
         return F.array_sort(F.map_entries(column))
-    if kind == "set":
+    if isinstance(column_type, SetType):
         return F.array_sort(column)
-    if kind == "list" and _needs_rewrite(ltype["element"]):
-        return F.transform(column, lambda element: comparable(element, ltype["element"]))
-    if kind == "struct" and _needs_rewrite(ltype):
-        fields = [comparable(column[f["name"]], f["type"]).alias(f["name"]) for f in ltype["fields"]]
+    if isinstance(column_type, ListType) and _needs_rewrite(column_type.element):
+        element_type = column_type.element
+        return F.transform(column, lambda element: comparable(element, element_type))
+    if isinstance(column_type, StructType) and _needs_rewrite(column_type):
+        fields = [comparable(column[f.name], f.type).alias(f.name) for f in column_type.fields]
         return F.when(column.isNotNull(), F.struct(*fields))
     return column
 
 
-def _needs_rewrite(ltype: dict) -> bool:
-    kind = ltype["kind"]
-    if kind in ("map", "set"):
+def _needs_rewrite(column_type: ColumnType) -> bool:
+    if isinstance(column_type, (MapType, SetType)):
         return True
-    if kind == "list":
-        return _needs_rewrite(ltype["element"])
-    if kind == "struct":
-        return any(_needs_rewrite(f["type"]) for f in ltype["fields"])
+    if isinstance(column_type, ListType):
+        return _needs_rewrite(column_type.element)
+    if isinstance(column_type, StructType):
+        return any(_needs_rewrite(f.type) for f in column_type.fields)
     return False
 
 
