@@ -11,8 +11,8 @@ import java.util.Map;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * A column type (an LType of schema.py, as JSON) as one conversion from a typed value to the value
- * Spark writes (convert.py): null for NULL, NoFit for a value of another type.
+ * A column type (a column_types.py class, in its JSON form) as one conversion from a typed value to the value
+ * Spark writes (its raw_converter): null for NULL, NoFit for a value of another type.
  */
 abstract class ColumnConverter implements Serializable {
   private static final long serialVersionUID = 1L;

@@ -5,9 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The shape of the values seen of one attribute, as inference.py defines it (ShapeReader observes one
- * value; merge covers two), written as the same JSON lists for the Python driver. A merge may change its first shape: every shape has
- * one owner (an attribute's statistics, or the list or map shape holding it).
+ * The shape of the values seen of one attribute, as inference.py defines it: ShapeReader observes one
+ * value, merge covers two. A merge may change its first shape: every shape has one owner (an attribute's
+ * statistics, or the list or map shape holding it).
  */
 final class Shape implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -97,7 +97,7 @@ final class Shape implements Serializable {
     }
   }
 
-  /** The shape as inference.py's tuples in JSON: ["N", all_int64, [[scale, whole, count], ...]], ... */
+  /** As JSON lists for the Python driver (jvm_reader._shape): ["N", all_int64, [[scale, whole, count], ...]], ... */
   void json(StringBuilder out) {
     out.append("[\"").append(tag).append('"');
     switch (tag) {
