@@ -134,6 +134,14 @@ project.eslint?.allowDevDeps('src/workflow/run-lease.ts');
 // eslint types .projenrc.ts through tsconfig.dev.json, whose `**/*.ts` does not match dot-files.
 project.tsconfigDev.addInclude('.projenrc.ts');
 
+// Nothing else type-checks the tests: ts-jest only transpiles them (isolatedModules), jsii compiles
+// src/ alone. One tsc pass over tsconfig.dev.json's files, before jest.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check every TypeScript file of the project (tsconfig.dev.json: src, test, build-tools, .projenrc.ts)',
+  exec: 'tsc --noEmit -p tsconfig.dev.json',
+});
+project.testTask.prependSpawn(typecheck);
+
 // The npm package holds what users run (lib/, .jsii, the CLI, assets/) and nothing else: no build
 // tools, lint configs, rosetta fixtures, local caches or Python bytecode (test/npm-package.test.ts).
 for (const pattern of [

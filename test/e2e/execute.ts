@@ -124,7 +124,7 @@ else:
 `;
 
 /** A call of a service whose AWS SDK for JavaScript client this project does not install (CloudWatch), through boto3. */
-function boto3Call(resource: string, service: string, action: string): Handler {
+function boto3Call(resource: string, action: string): Handler {
   const { service: botoService } = callOfResource(resource)!;
   const operation = action.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
   return async (input) => {
@@ -156,7 +156,7 @@ function sdkCall(resource: string, service: string, action: string): Handler {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     sdk = require(`@aws-sdk/client-${service}`);
   } catch {
-    return boto3Call(resource, service, action);
+    return boto3Call(resource, action);
   }
   const clientName = Object.keys(sdk).find((k) => k.endsWith('Client') && k !== '__Client')!;
   const command = sdk[`${action.charAt(0).toUpperCase()}${action.slice(1)}Command`];

@@ -18,7 +18,7 @@ describe('example app', () => {
       .filter((v) => v.severity === 'error')
       // The analyst role is the app's own: reading an Iceberg table needs objects/* under the warehouse
       // prefix, and querying in the workgroup objects/* under its results prefix.
-      .filter((v) => !(/\/(warehouse|athena-results)\/\*\]$/.test(v.ruleName) && v.violatingResources.every((r) => r.constructPath.includes('/Analyst/'))));
+      .filter((v) => !(/\/(warehouse|athena-results)\/\*\]$/.test(v.ruleName) && v.violatingResources.every((r) => r.constructPath?.includes('/Analyst/') ?? false)));
     expect(errors).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { PLAN_ACTIONS, PlanAction } from '../../src/workflow/plan';
+import { PLAN_ACTIONS } from '../../src/workflow/plan';
 import { planChoice, PlanRoutes } from '../../src/workflow/plan-routes';
 import { stateNamed } from '../definition-states';
 import { definitionOf, mirrorStack } from '../helpers';
@@ -22,10 +22,11 @@ function rulesOf(choice: any): Array<[string[], string]> {
 describe('plan routes', () => {
   test('actions routed to one state share a rule; actions routed to `otherwise` get none', () => {
     const stack = new Stack();
-    const state = (name: string) => new sfn.Pass(stack, name);
+    const state = (name: string): sfn.IChainable => new sfn.Pass(stack, name);
     const [first, second, otherwise] = [state('first'), state('second'), state('otherwise')];
-    const routes = Object.fromEntries(PLAN_ACTIONS.map((action) => [action, otherwise])) as Record<PlanAction, sfn.IChainable>;
-    const choice = planChoice(stack, 'Route', { ...routes, APPLY: first, BOOTSTRAP: second, REBOOTSTRAP: second } as PlanRoutes, otherwise);
+    // Object.fromEntries types its keys as any string: the map over PLAN_ACTIONS names each action.
+    const routes = Object.fromEntries(PLAN_ACTIONS.map((action) => [action, otherwise])) as PlanRoutes;
+    const choice = planChoice(stack, 'Route', { ...routes, APPLY: first, BOOTSTRAP: second, REBOOTSTRAP: second }, otherwise);
     const json = choice.toStateJson() as any;
     // BOOTSTRAP comes first in PLAN_ACTIONS: its rule does too.
     expect(rulesOf(json)).toEqual([[['BOOTSTRAP', 'REBOOTSTRAP'], 'second'], [['APPLY'], 'first']]);

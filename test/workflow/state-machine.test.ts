@@ -15,7 +15,7 @@ import { taskErrorName } from '../contract/aws-models';
 import { AnswerChecker } from '../contract/checked-fakes';
 import { FakeLeaseTable } from '../fakes/lease-table';
 import { definitionOf, mirrorStack } from '../helpers';
-import { StateMachine, withoutDelays } from '../local-stepfunctions';
+import { JsonValue, StateMachine, withoutDelays } from '../local-stepfunctions';
 
 const NOW = '2026-01-15T12:00:00.000Z';
 const STATE_MACHINE_ARN = 'arn:aws:states:eu-north-1:123456789012:stateMachine:mirror';
@@ -276,7 +276,7 @@ function definitionFor(policy: RebootstrapPolicy): any {
   return definitions.get(policy);
 }
 
-async function execute(fake: FakeAws, input: unknown = { mode: 'MIRROR' }, policy = RebootstrapPolicy.AUTOMATIC, name = 'exec-1'): Promise<any> {
+async function execute(fake: FakeAws, input: JsonValue = { mode: 'MIRROR' }, policy = RebootstrapPolicy.AUTOMATIC, name = 'exec-1'): Promise<any> {
   const definition = definitionFor(policy);
   const machine = new StateMachine(definition, { validationOptions: { checkArn: false, checkPaths: false } });
   const execution = machine.run(input, {
@@ -297,7 +297,7 @@ async function execute(fake: FakeAws, input: unknown = { mode: 'MIRROR' }, polic
   }
 }
 
-async function executionError(fake: FakeAws, input: unknown = { mode: 'MIRROR' }, policy = RebootstrapPolicy.AUTOMATIC) {
+async function executionError(fake: FakeAws, input: JsonValue = { mode: 'MIRROR' }, policy = RebootstrapPolicy.AUTOMATIC) {
   try {
     await execute(fake, input, policy);
   } catch (error) {

@@ -1,3 +1,5 @@
+// The SDK's middleware types (every AWS SDK client depends on them), imported for types only.
+import type { MiddlewareStack } from '@smithy/types';
 import { createClients, OperatorClients } from '../../../src/cli/operator/clients';
 import { inputProblems } from '../../contract/aws-models';
 import { motoClientConfig, MotoServer } from '../../moto-server';
@@ -26,15 +28,26 @@ export function modelCheckedClients(server: MotoServer): { clients: OperatorClie
   const clients = createClients({ endpoint, region, credentials });
   const log = { calls: [] as string[], problems: [] as string[] };
   for (const [key, service] of Object.entries(SERVICES)) {
-    const client = clients[key as keyof OperatorClients];
-    client.middlewareStack.add((next, context) => async (args) => {
-      const operation = context.commandName!.replace(/Command$/, '');
-      log.calls.push(`${service} ${operation}`);
-      // The SDK's input as it would go on the wire: members left undefined are not sent.
-      const input = JSON.parse(JSON.stringify(args.input));
-      log.problems.push(...inputProblems(service, operation, input, { modelCase: true }).map((p) => `${service} ${p}`));
-      return next(args);
-    }, { step: 'initialize', name: 'checkAgainstAwsModel' });
+    clients[key as keyof OperatorClients].middlewareStack.use(requestChecker(service, log));
   }
   return { clients, log };
+}
+
+/**
+ * A plugin generic over the client's own request and answer types, so one plugin fits every client
+ * (the clients' stacks differ in type: `add` on a union of them is a union of overloads, not callable).
+ */
+function requestChecker(service: string, log: RequestLog) {
+  return {
+    applyToStack: <Input extends object, Output extends object>(stack: MiddlewareStack<Input, Output>) => {
+      stack.add((next, context) => async (args) => {
+        const operation = context.commandName!.replace(/Command$/, '');
+        log.calls.push(`${service} ${operation}`);
+        // The SDK's input as it would go on the wire: members left undefined are not sent.
+        const input = JSON.parse(JSON.stringify(args.input));
+        log.problems.push(...inputProblems(service, operation, input, { modelCase: true }).map((p) => `${service} ${p}`));
+        return next(args);
+      }, { step: 'initialize', name: 'checkAgainstAwsModel' });
+    },
+  };
 }
