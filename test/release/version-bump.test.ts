@@ -5,7 +5,7 @@
  * each case, so that a change to the release options in .projenrc.ts shows up as a different version.
  */
 import { spawnSync } from 'child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 
@@ -45,7 +45,9 @@ function run(cwd: string, command: string, args: string[]): string {
 function bumpAfter(history: Commit[]): Bumped {
   const dir = mkdtempSync(join(tmpdir(), 'release-bump-'));
   scratchRepos.push(dir);
-  cpSync(join(REPO, 'package.json'), join(dir, 'package.json'));
+  // package.json as git holds it: 0.0.0 (inside a release build the project's own copy is bumped).
+  const manifest = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...manifest, version: '0.0.0' }, undefined, 2) + '\n');
   mkdirSync(join(dir, '.projen'));
   cpSync(join(REPO, '.projen', 'tasks.json'), join(dir, '.projen', 'tasks.json'));
   // The bump tool (commit-and-tag-version) is a dev dependency of the project: the tasks find it here.
