@@ -265,5 +265,12 @@ project.gitignore.exclude('/test/java-app/target/');
 const packageAll = project.tasks.tryFind('package-all')!;
 packageAll.spawn(testPythonApp);
 packageAll.spawn(testJavaApp);
+// What a release publishes, checked where it is made: every package of package.json's version (the bumped
+// one inside `npx projen release`), the npm tarball as `npm pack` lists it (test/npm-package.test.ts).
+const distCheck = project.addTask('dist:check', {
+  description: 'Check dist/: the npm tarball, Python wheel and sdist, and Maven jar of package.json\'s version',
+  exec: 'ts-node --project tsconfig.dev.json test/release/check-dist.ts',
+});
+packageAll.spawn(distCheck);
 
 project.synth();
