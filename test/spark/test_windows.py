@@ -6,7 +6,7 @@ import random
 
 import pytest
 from harness import MINUTE, T0, Scenario
-from mirror_job import merge, publish
+from mirror_job import merge, position_deletes, publish
 from mirror_job.errors import MirrorError
 from support.bad_exports import write_decoys
 from support.items import ItemFactory
@@ -182,9 +182,9 @@ def test_a_failed_commit_leaves_table_and_watermark_as_they_were(spark, tmp_path
     before = scenario.snapshot()
 
     def crash(*_):
-        raise RuntimeError("simulated crash before the MERGE commit")
+        raise RuntimeError("simulated crash after the puts were appended, before the deletes")
 
-    monkeypatch.setattr(merge, "merge_statement", crash)
+    monkeypatch.setattr(merge, "delete_rows", crash)
     with pytest.raises(RuntimeError, match="simulated crash"):
         scenario.apply(export)
     assert scenario.snapshot() == before
@@ -195,7 +195,7 @@ def test_a_failed_commit_leaves_table_and_watermark_as_they_were(spark, tmp_path
     scenario.check(T0 + WINDOW)
 
 
-def test_a_crash_after_the_merge_and_before_publishing_commits_nothing(spark, tmp_path, monkeypatch):
+def test_a_crash_after_the_deletes_and_before_publishing_commits_nothing(spark, tmp_path, monkeypatch):
     scenario, factory, live = populated(spark, tmp_path)
     churn(scenario, factory, live, T0, random.Random(9))
     live[0] = factory.add_attributes(live[0], n=3)  # new columns too: the crash must take them back
@@ -204,7 +204,7 @@ def test_a_crash_after_the_merge_and_before_publishing_commits_nothing(spark, tm
     before = scenario.snapshot()
 
     def crash(*_):
-        raise RuntimeError("simulated crash after the MERGE, before publishing")
+        raise RuntimeError("simulated crash after the deletes, before publishing")
 
     monkeypatch.setattr(merge, "publish_run", crash)
     with pytest.raises(RuntimeError, match="before publishing"):
@@ -291,8 +291,10 @@ def test_bootstrap_and_windows_in_one_run(spark, tmp_path):
 
 
 def test_the_crash_tests_replace_the_function_the_apply_path_calls():
-    """Guards the crash tests: replacing merge.publish_run must reach the commit of data and watermark."""
+    """Guards the crash tests: replacing merge.publish_run (or merge.delete_rows) must reach the commit of
+    data and watermark (or of the deletes)."""
     assert merge.publish_run is publish.publish_run
+    assert merge.delete_rows is position_deletes.delete_rows
 
 
 def test_a_bucketed_table_mirrors_the_same(spark, tmp_path):

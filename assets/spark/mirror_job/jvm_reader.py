@@ -58,14 +58,14 @@ def run_description(exports: Sequence[Export], key: Sequence[str]) -> str:
 
 
 def survey(spark, exports: Sequence[Export], key: Sequence[str]) -> Surveyed:
-    answer = _engine(spark).survey(spark._jsparkSession, run_description(exports, key))
+    answer = engine(spark).survey(spark._jsparkSession, run_description(exports, key))
     return Surveyed(json.loads(answer))
 
 
 def rows(spark, exports: Sequence[Export], key: Sequence[str], columns_json: str, spark_schema):
     from pyspark.sql import DataFrame
 
-    frame = _engine(spark).rows(
+    frame = engine(spark).rows(
         spark._jsparkSession, run_description(exports, key), columns_json, spark_schema.json()
     )
     return DataFrame(frame, spark)
@@ -79,7 +79,7 @@ def key_error(text: str) -> dict[str, Any] | None:
     return json.loads(text[at + len(KEY_ERROR_MARKER) :].splitlines()[0])
 
 
-def _engine(spark):
+def engine(spark):
     from py4j.java_gateway import JavaClass  # type: ignore[import-untyped]
 
     engine = spark._jvm

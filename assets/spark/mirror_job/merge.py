@@ -1,8 +1,12 @@
-"""Applies a run's exports: bootstrap from a full export, then one MERGE for all applicable windows.
+"""Applies a run's exports: bootstrap from a full export, then all applicable windows folded in at once.
 
+The windows become one change per key (changes.py) and the table is read once, for the keys they name:
+puts are appended as new rows, and the rows they replace and the rows deletes name are removed by
+position (position_deletes.py); which changes matched a row also gives the counts.
 Commits, in order: the bootstrap (table, rows and state in one commit), new columns with their mapping
-(one metadata commit), then the windows' MERGE and the new watermark together (see publish.py). Every
-input check happens before the first commit, and readers never see data without its watermark.
+(one metadata commit), then the append and the deletes on the run's own branch, and one commit that moves
+`main` to it with the new watermark (publish.py). Every input check happens before the first commit, and
+readers never see data without its watermark.
 """
 
 from __future__ import annotations
@@ -15,9 +19,10 @@ from .changes import newest_changes
 from .errors import MirrorError
 from .manifest import Export, first_missing_data_file, format_time, read_export
 from .plan import Plan, plan_run
+from .position_deletes import delete_rows
 from .publish import branch_identifier, create_run_branch, publish_run, remove_branch
-from .reader import DELETE, MICROS, OP, ORDER, PUT, RunFiles, Survey, change_rows, learn_types, run_action
-from .schema import UNMAPPED, Column, TableSchema, empty_schema, validate_overrides
+from .reader import MICROS, OP, ORDER, PUT, RunFiles, Survey, change_rows, learn_types, run_action
+from .schema import EXPORT_ID, UNMAPPED, WRITE_TS, Column, TableSchema, empty_schema, validate_overrides
 from .storage import Storage
 from .table import (
     BOOTSTRAP_EXPORT,
@@ -31,9 +36,6 @@ from .table import (
     load_state,
     state_properties,
 )
-
-CHANGES_VIEW = "dynamo_iceberg_mirror_changes"
-
 
 @dataclass
 class ExportResult:
@@ -159,20 +161,28 @@ def _unmapped_count():
 def _apply_windows(
     spark, table: str, schema: TableSchema, new_columns: list[Column], state: TableState, plan: Plan, survey: Survey
 ) -> list[ExportResult]:
+    from pyspark.sql import functions as F
+
     keys = schema.key_columns
     rows = change_rows(spark, RunFiles(plan.windows), schema, survey)
     changes = newest_changes(spark, rows, keys, plan.windows, table, state.bootstrap_export, state.watermark)
     changes = changes.persist()
+    matched = _matched_rows(spark, table, keys, changes, state.snapshot_id).persist()
     branch, added = None, []
     try:
         # Counting reads and converts every line: bad input fails here, before anything is committed.
-        counts = run_action(lambda: _count(spark, table, keys, changes))
-        changes.createOrReplaceTempView(CHANGES_VIEW)
+        counts = run_action(lambda: _count(changes, matched))
         branch = create_run_branch(spark, table, state.snapshot_id)
         if new_columns:
             add_columns(spark, table, new_columns, schema, state.schema)
             added = new_columns
-        spark.sql(merge_statement(branch_identifier(table, branch), schema))
+        # Puts land as new rows; the rows they replace and the rows deletes name go by position.
+        if _total(counts, "inserted", "updated"):
+            puts = changes.where(F.col(OP) == PUT).select(*[f"`{name}`" for name in _table_columns(schema)])
+            puts.writeTo(branch_identifier(table, branch)).append()
+        if _total(counts, "updated", "deleted"):
+            assert state.snapshot_id is not None  # rows matched, so the table had a snapshot
+            delete_rows(spark, table, branch, matched, state.snapshot_id)
         publish_run(spark, table, branch, state.snapshot_id, _window_properties(state, plan))
     except BaseException:
         # Nothing was published: take back the run's branch and the empty columns it added.
@@ -182,8 +192,8 @@ def _apply_windows(
             drop_columns(spark, table, added, state.schema, state.snapshot_id)
         raise
     finally:
-        spark.catalog.dropTempView(CHANGES_VIEW)
         changes.unpersist()
+        matched.unpersist()
     results = []
     for order, (window, watermark) in enumerate(zip(plan.windows, plan.watermarks)):
         c = counts.get(order, {})
@@ -210,39 +220,44 @@ def _window_properties(state: TableState, plan: Plan) -> dict[str, str]:
     }
 
 
-def _count(spark, table: str, keys: list[str], changes) -> dict[int, dict[str, int]]:
-    """Per export of the run: inserts, updates and deletes that take effect, and unmapped values written."""
+def _matched_rows(spark, table: str, keys: list[str], changes, snapshot_id: int | None):
+    """The run's one read of the table: for each change whose key the table holds, where that row lies
+    (_file, _pos in the snapshot the run read). An inner join, so Spark may broadcast the changes."""
+    reader = spark.read if snapshot_id is None else spark.read.option("snapshot-id", str(snapshot_id))
+    places = reader.table(table).select(*keys, "_file", "_pos")
+    return changes.select(*keys, OP, ORDER).join(places, keys)
+
+
+def _count(changes, matched) -> dict[int, dict[str, int]]:
+    """Per export of the run: inserts, updates and deletes that take effect, and unmapped values written.
+    A put is an update when its key matched a row, else an insert; a delete of a key the table does not
+    have changes nothing."""
     from pyspark.sql import functions as F
 
-    existing = spark.table(table).select(*keys).withColumn("_exists", F.lit(True))
-    flagged = changes.select(*keys, OP, ORDER, UNMAPPED).join(existing, keys, "left")
-    grouped = flagged.groupBy(ORDER, OP, F.col("_exists").isNotNull().alias("exists")).agg(
-        F.count(F.lit(1)).alias("n"),
-        F.sum(_unmapped_count()).alias("unmapped"),
-    )
     counts: dict[int, dict[str, int]] = {}
-    for row in grouped.collect():
-        entry = counts.setdefault(row[ORDER], {})
+
+    def add(order: int, name: str, n: int) -> None:
+        entry = counts.setdefault(order, {})
+        entry[name] = entry.get(name, 0) + n
+
+    puts = changes.where(F.col(OP) == PUT).groupBy(ORDER).agg(
+        F.count(F.lit(1)).alias("n"), F.sum(_unmapped_count()).alias("unmapped")
+    )
+    for row in puts.collect():
+        add(row[ORDER], "inserted", row["n"])
+        add(row[ORDER], "unmapped", row["unmapped"] or 0)
+    for row in matched.groupBy(ORDER, OP).count().collect():
         if row[OP] == PUT:
-            name = "updated" if row["exists"] else "inserted"
-            entry["unmapped"] = entry.get("unmapped", 0) + (row["unmapped"] or 0)
-        elif row["exists"]:
-            name = "deleted"
+            add(row[ORDER], "inserted", -row["count"])
+            add(row[ORDER], "updated", row["count"])
         else:
-            continue  # a delete of a key the table does not have changes nothing
-        entry[name] = entry.get(name, 0) + row["n"]
+            add(row[ORDER], "deleted", row["count"])
     return counts
 
 
-def merge_statement(table: str, schema: TableSchema) -> str:
-    """Deletes delete; puts replace the whole row (attributes missing from the image become NULL)."""
-    columns = [f"`{c.name}`" for c in schema.columns] + [f"`{n}`" for n in ("_unmapped", "_write_ts", "_export_id")]
-    on = " AND ".join(f"t.`{k}` = s.`{k}`" for k in schema.key_columns)
-    assignments = ", ".join(f"t.{c} = s.{c}" for c in columns)
-    return (
-        f"MERGE INTO {table} t USING {CHANGES_VIEW} s ON {on} "
-        f"WHEN MATCHED AND s.{OP} = '{DELETE}' THEN DELETE "
-        f"WHEN MATCHED THEN UPDATE SET {assignments} "
-        f"WHEN NOT MATCHED AND s.{OP} = '{PUT}' THEN INSERT ({', '.join(columns)}) "
-        f"VALUES ({', '.join('s.' + c for c in columns)})"
-    )
+def _total(counts: dict[int, dict[str, int]], *names: str) -> int:
+    return sum(entry.get(name, 0) for entry in counts.values() for name in names)
+
+
+def _table_columns(schema: TableSchema) -> list[str]:
+    return [c.name for c in schema.columns] + [UNMAPPED, WRITE_TS, EXPORT_ID]

@@ -56,13 +56,19 @@ def local_session(app_name: str = "dynamo-iceberg-mirror", catalog: dict[str, st
 def _jars() -> dict[str, str]:
     """The job's JVM reader, and Iceberg's runtime jar from the cache once Ivy has fetched it (quiet,
     offline), else Ivy's coordinates."""
+    jar = iceberg_runtime_jar()
+    if os.path.exists(jar):
+        return {"spark.jars": f"{ENGINE_JAR},{jar}"}
+    ivy = os.path.dirname(os.path.dirname(jar))
+    return {"spark.jars": ENGINE_JAR, "spark.jars.packages": ICEBERG_RUNTIME, "spark.jars.ivy": ivy}
+
+
+def iceberg_runtime_jar() -> str:
+    """Where Ivy keeps Iceberg's runtime jar in the mirror's cache (the engine is also compiled against it)."""
     default_home = os.path.join(os.path.expanduser("~"), ".cache", "dynamo-iceberg-mirror")
     ivy = os.path.join(os.path.abspath(os.environ.get("DYNAMO_ICEBERG_MIRROR_HOME", default_home)), "ivy")
     group, artifact, version = ICEBERG_RUNTIME.split(":")
-    jar = os.path.join(ivy, "jars", f"{group}_{artifact}-{version}.jar")
-    if os.path.exists(jar):
-        return {"spark.jars": f"{ENGINE_JAR},{jar}"}
-    return {"spark.jars": ENGINE_JAR, "spark.jars.packages": ICEBERG_RUNTIME, "spark.jars.ivy": ivy}
+    return os.path.join(ivy, "jars", f"{group}_{artifact}-{version}.jar")
 
 
 def running_session(catalog: dict[str, str]):

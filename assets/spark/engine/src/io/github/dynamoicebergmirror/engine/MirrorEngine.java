@@ -1,5 +1,6 @@
 package io.github.dynamoicebergmirror.engine;
 
+import org.apache.iceberg.Table;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -34,5 +35,13 @@ public final class MirrorEngine {
     RowBuilder builder = new RowBuilder(run, columnsJson);
     JavaRDD<Row> rows = DataFiles.read(spark, run).mapPartitions(builder::rows);
     return spark.createDataFrame(rows, schema);
+  }
+
+  /**
+   * Removes the rows at `positions` (_file, _pos of snapshot `snapshotId`) from `branch` of `table`, in one
+   * commit on that branch; returns how many.
+   */
+  public static long deleteRows(SparkSession spark, Dataset<Row> positions, Table table, String branch, long snapshotId) {
+    return PositionDeletes.commit(spark, positions, table, branch, snapshotId);
   }
 }
