@@ -319,3 +319,26 @@ def test_windows_on_a_mirror_of_an_empty_table_fill_it(spark, tmp_path):
     churn(scenario, factory, live, T0, random.Random(42))
     scenario.apply(scenario.window(T0, T0 + WINDOW))
     scenario.check(T0 + WINDOW)
+
+
+@pytest.mark.parametrize("buckets", [0, 4])
+def test_each_delete_file_holds_one_data_files_positions_in_order(spark, tmp_path, buckets):
+    """The rows a window replaces or deletes go as position deletes: one file per data file, positions
+    ascending (Iceberg's spec), beside the data files it applies to."""
+    scenario, factory, live = seeded(spark, tmp_path, seed=23, items=40)
+    scenario.apply(scenario.full(T0), partition_buckets=buckets)
+    churn(scenario, factory, live, T0, random.Random(23))
+    result = scenario.apply(scenario.window(T0, T0 + WINDOW))[0]
+    scenario.check(T0 + WINDOW)
+
+    rows = spark.sql(f"SELECT delete_file_path, file_path, pos FROM {scenario.table}.position_deletes").collect()
+    places: dict[str, list[tuple[str, int]]] = {}
+    for row in rows:
+        places.setdefault(row.delete_file_path, []).append((row.file_path, row.pos))
+    assert sum(len(p) for p in places.values()) == result.updated + result.deleted > 0
+    for delete_file, deleted in places.items():
+        data_files = {path for path, _ in deleted}
+        assert len(data_files) == 1, delete_file
+        assert [pos for _, pos in deleted] == sorted(pos for _, pos in deleted), delete_file
+        data_file = data_files.pop()
+        assert delete_file.rsplit("/", 1)[0] == data_file.rsplit("/", 1)[0]

@@ -1,4 +1,4 @@
-"""From the lines of a run's windows to one change per key, the source of the run's single MERGE.
+"""From the lines of a run's windows to one change per key: what the run writes to the table.
 
 Each key keeps its newest line (by WriteTimestampMicros, then by window order). Overlapping windows need
 one more rule, because a window leaves out items created and deleted inside it: when a key's newest

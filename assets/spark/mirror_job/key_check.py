@@ -1,7 +1,7 @@
 """Checks that the declared key (`--key`, or the key recorded in an existing table) is the source table's key.
 
 A wrong key is silent otherwise: a key missing its sort key makes a full export's items collide on one
-key, and every later MERGE updates all the rows sharing it. Two signs give it away, both read in the pass
+key, and every later window replaces all the rows sharing it. Two signs give it away, both read in the pass
 that already reads every line: an incremental line's `Keys` holds exactly the table's key attributes,
 and a full export never holds two items with one key.
 """

@@ -1,4 +1,5 @@
-"""A run's MERGE lands on a branch of its own; one commit then moves `main` to it and sets the watermark.
+"""A run writes on a branch of its own (the append of its puts, then its position deletes); one commit then
+moves `main` to it and sets the watermark.
 
 So readers of the table (Athena, the next run) see the windows' data and their watermark together or not
 at all, whatever happens to the job: a run killed before that commit leaves only an unpublished branch

@@ -18,6 +18,7 @@ import org.apache.iceberg.SerializableTable;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.deletes.PositionDelete;
+import org.apache.iceberg.encryption.EncryptedOutputFile;
 import org.apache.iceberg.deletes.PositionDeleteWriter;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.io.OutputFileFactory;
@@ -117,7 +118,10 @@ final class PositionDeletes {
     DataFile data = dataFiles.get(path);
     if (data == null) throw new IllegalStateException(path + ": not a data file of the snapshot the run read");
     PartitionSpec spec = table.specs().get(data.specId());
-    return Parquet.writeDeletes(names.newOutputFile(spec, data.partition()))
+    // An unpartitioned spec has no partition folder (newOutputFile(spec, partition) would write "data//").
+    EncryptedOutputFile file =
+        spec.isUnpartitioned() ? names.newOutputFile() : names.newOutputFile(spec, data.partition());
+    return Parquet.writeDeletes(file)
         .setAll(table.properties())  // not forTable: that would also write each deleted row
         .metricsConfig(MetricsConfig.forPositionDelete(table))
         .withSpec(spec)
