@@ -74,7 +74,8 @@ def test_every_column_type_class_has_a_json_form_here():
     def subclasses(cls):
         return {cls} | {s for sub in cls.__subclasses__() for s in subclasses(sub)}
 
-    assert {type(t) for t, _ in EVERY_TYPE} == subclasses(ColumnType) - {ColumnType}
+    types = {cls for cls in subclasses(ColumnType) if "kind" in vars(cls)}  # not the bases they share
+    assert {type(t) for t, _ in EVERY_TYPE} == types
 
 
 @pytest.mark.parametrize(("column_type", "form"), EVERY_TYPE, ids=[f["kind"] for _, f in EVERY_TYPE])

@@ -36,7 +36,8 @@ class ColumnType(ABC):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        ColumnType._by_kind[cls.kind] = cls
+        if "kind" in cls.__dict__:  # a type, not a base shared by types
+            ColumnType._by_kind[cls.kind] = cls
 
     @abstractmethod
     def spark_type(self) -> DataType: ...
@@ -69,53 +70,50 @@ class ColumnType(ABC):
         return cls()
 
 
-@dataclass(frozen=True)
-class StringType(ColumnType):
-    kind = "string"
+class ScalarType(ColumnType):
+    """A type without members: its Spark type and its Glue name are class attributes."""
+
+    spark_class: ClassVar[str]  # a class of pyspark.sql.types, made without arguments
+    glue_name: ClassVar[str]
 
     def spark_type(self) -> DataType:
         from pyspark.sql import types as T
 
-        return T.StringType()
+        return getattr(T, self.spark_class)()
 
     def glue_type(self) -> str:
-        return "string"
+        return self.glue_name
+
+
+@dataclass(frozen=True)
+class StringType(ScalarType):
+    kind = "string"
+    spark_class = "StringType"
+    glue_name = "string"
 
     def raw_converter(self) -> RawConverter:
         return only("S", lambda raw: raw)
 
 
 @dataclass(frozen=True)
-class NumberTextType(ColumnType):
+class NumberTextType(ScalarType):
     """A number as its canonical text: a key column holds every number exactly, whatever its size."""
 
     kind = "number_text"
-
-    def spark_type(self) -> DataType:
-        from pyspark.sql import types as T
-
-        return T.StringType()
-
-    def glue_type(self) -> str:
-        return "string"
+    spark_class = "StringType"
+    glue_name = "string"
 
     def raw_converter(self) -> RawConverter:
         return only("N", lambda raw: canonical_number(parse_number(raw)))
 
 
 @dataclass(frozen=True)
-class JsonType(ColumnType):
+class JsonType(ScalarType):
     """A list or map as plain JSON text (a list of mixed types, or a type too long for Glue)."""
 
     kind = "json"
-
-    def spark_type(self) -> DataType:
-        from pyspark.sql import types as T
-
-        return T.StringType()
-
-    def glue_type(self) -> str:
-        return "string"
+    spark_class = "StringType"
+    glue_name = "string"
 
     def raw_converter(self) -> RawConverter:
         def convert(actual: str, raw: Json) -> str:
@@ -127,16 +125,10 @@ class JsonType(ColumnType):
 
 
 @dataclass(frozen=True)
-class LongType(ColumnType):
+class LongType(ScalarType):
     kind = "long"
-
-    def spark_type(self) -> DataType:
-        from pyspark.sql import types as T
-
-        return T.LongType()
-
-    def glue_type(self) -> str:
-        return "bigint"
+    spark_class = "LongType"
+    glue_name = "bigint"
 
     def raw_converter(self) -> RawConverter:
         def convert(raw: Json) -> int:
@@ -149,16 +141,10 @@ class LongType(ColumnType):
 
 
 @dataclass(frozen=True)
-class DoubleType(ColumnType):
+class DoubleType(ScalarType):
     kind = "double"
-
-    def spark_type(self) -> DataType:
-        from pyspark.sql import types as T
-
-        return T.DoubleType()
-
-    def glue_type(self) -> str:
-        return "double"
+    spark_class = "DoubleType"
+    glue_name = "double"
 
     def raw_converter(self) -> RawConverter:
         return only("N", lambda raw: float(parse_number(raw)))
@@ -201,32 +187,20 @@ class DecimalType(ColumnType):
 
 
 @dataclass(frozen=True)
-class BinaryType(ColumnType):
+class BinaryType(ScalarType):
     kind = "binary"
-
-    def spark_type(self) -> DataType:
-        from pyspark.sql import types as T
-
-        return T.BinaryType()
-
-    def glue_type(self) -> str:
-        return "binary"
+    spark_class = "BinaryType"
+    glue_name = "binary"
 
     def raw_converter(self) -> RawConverter:
         return only("B", lambda raw: base64.b64decode(raw, validate=True))
 
 
 @dataclass(frozen=True)
-class BooleanType(ColumnType):
+class BooleanType(ScalarType):
     kind = "boolean"
-
-    def spark_type(self) -> DataType:
-        from pyspark.sql import types as T
-
-        return T.BooleanType()
-
-    def glue_type(self) -> str:
-        return "boolean"
+    spark_class = "BooleanType"
+    glue_name = "boolean"
 
     def raw_converter(self) -> RawConverter:
         return only("BOOL", lambda raw: raw)
@@ -251,10 +225,9 @@ class MapType(ColumnType):
 
 
 @dataclass(frozen=True)
-class SetType(ColumnType):
-    """An SS, NS or BS: an array of its elements (string, binary, or the number type of its values)."""
+class ArrayType(ColumnType):
+    """An array of one element type: a set or a list."""
 
-    kind = "set"
     element: ColumnType
 
     def spark_type(self) -> DataType:
@@ -264,6 +237,20 @@ class SetType(ColumnType):
 
     def glue_type(self) -> str:
         return f"array<{self.element.glue_type()}>"
+
+    def to_json(self) -> TypeJson:
+        return {"kind": self.kind, "element": self.element.to_json()}
+
+    @classmethod
+    def _read(cls, raw: Mapping[str, Any]) -> ColumnType:
+        return cls(ColumnType.from_json(raw["element"]))
+
+
+@dataclass(frozen=True)
+class SetType(ArrayType):
+    """An SS, NS or BS: an array of its elements (string, binary, or the number type of its values)."""
+
+    kind = "set"
 
     def raw_converter(self) -> RawConverter:
         set_tag, element_tag = _SET_TAGS.get(type(self.element), ("NS", "N"))
@@ -276,42 +263,19 @@ class SetType(ColumnType):
 
         return converter
 
-    def to_json(self) -> TypeJson:
-        return {"kind": self.kind, "element": self.element.to_json()}
-
-    @classmethod
-    def _read(cls, raw: Mapping[str, Any]) -> ColumnType:
-        return cls(ColumnType.from_json(raw["element"]))
-
 
 _SET_TAGS: dict[type[ColumnType], tuple[str, str]] = {StringType: ("SS", "S"), BinaryType: ("BS", "B")}
 
 
 @dataclass(frozen=True)
-class ListType(ColumnType):
+class ListType(ArrayType):
     """An L whose elements all have one type."""
 
     kind = "list"
-    element: ColumnType
-
-    def spark_type(self) -> DataType:
-        from pyspark.sql import types as T
-
-        return T.ArrayType(self.element.spark_type(), True)
-
-    def glue_type(self) -> str:
-        return f"array<{self.element.glue_type()}>"
 
     def raw_converter(self) -> RawConverter:
         convert = self.element.value_converter()
         return only("L", lambda raw: [convert(e) for e in raw])
-
-    def to_json(self) -> TypeJson:
-        return {"kind": self.kind, "element": self.element.to_json()}
-
-    @classmethod
-    def _read(cls, raw: Mapping[str, Any]) -> ColumnType:
-        return cls(ColumnType.from_json(raw["element"]))
 
 
 @dataclass(frozen=True)

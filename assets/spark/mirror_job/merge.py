@@ -37,6 +37,7 @@ from .table import (
     state_properties,
 )
 
+
 @dataclass
 class ExportResult:
     """What one export did to the table: the CLI prints one line per result."""

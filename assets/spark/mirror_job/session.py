@@ -11,6 +11,7 @@ import os
 from .progress import console_progress
 
 CATALOG = "mirror"
+CATALOG_SETTINGS = f"spark.sql.catalog.{CATALOG}"  # the prefix of the catalog's Spark settings
 ICEBERG_RUNTIME = "org.apache.iceberg:iceberg-spark-runtime-3.5_2.12:1.10.0"
 EXTENSIONS = "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions"
 # The JVM reader (jvm_reader.py), built from assets/spark/engine by `npx projen spark:engine`. A job run
@@ -81,7 +82,7 @@ def running_session(catalog: dict[str, str]):
 def catalog_settings(catalog: str, warehouse: str, properties: dict[str, str] | None = None) -> dict[str, str]:
     """The Spark settings of the `mirror` catalog, given when the session starts: setting them later on a
     running session would start Spark SQL, which a run with nothing to do never needs (see iceberg_catalog)."""
-    prefix = f"spark.sql.catalog.{CATALOG}"
+    prefix = CATALOG_SETTINGS
     settings = {prefix: "org.apache.iceberg.spark.SparkCatalog"}
     if catalog == "hadoop":
         settings[f"{prefix}.type"] = "hadoop"
@@ -103,9 +104,9 @@ def iceberg_catalog(spark):
     nothing to do more than the rest of its work. Built once per Spark application."""
     application = spark.sparkContext.applicationId
     if application not in _ICEBERG_CATALOGS:
-        prefix = f"spark.sql.catalog.{CATALOG}."
+        prefix = f"{CATALOG_SETTINGS}."
         settings = dict(spark.sparkContext.getConf().getAll())
-        if f"spark.sql.catalog.{CATALOG}" not in settings:
+        if CATALOG_SETTINGS not in settings:
             raise ValueError("the session was started without catalog_settings(...)")
         jvm = spark.sparkContext._jvm
         options = jvm.java.util.HashMap()
