@@ -342,3 +342,14 @@ def test_each_delete_file_holds_one_data_files_positions_in_order(spark, tmp_pat
         assert [pos for _, pos in deleted] == sorted(pos for _, pos in deleted), delete_file
         data_file = data_files.pop()
         assert delete_file.rsplit("/", 1)[0] == data_file.rsplit("/", 1)[0]
+
+
+def test_a_table_upgraded_to_format_v3_is_refused_with_nothing_committed(spark, tmp_path):
+    """Format v3 wants deletion vectors where the job writes position delete files."""
+    scenario, factory, live = populated(spark, tmp_path)
+    churn(scenario, factory, live, T0, random.Random(5))
+    spark.sql(f"ALTER TABLE {scenario.table} SET TBLPROPERTIES ('format-version' = '3')")
+    before = scenario.snapshot()
+    with pytest.raises(MirrorError, match="format-version 3; the mirror reads and writes format-version 2"):
+        scenario.apply(scenario.window(T0, T0 + WINDOW))
+    assert scenario.snapshot() == before

@@ -16,7 +16,6 @@ import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.SerializableTable;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.deletes.PositionDelete;
 import org.apache.iceberg.encryption.EncryptedOutputFile;
 import org.apache.iceberg.deletes.PositionDeleteWriter;
@@ -42,22 +41,25 @@ final class PositionDeletes {
 
   /**
    * `positions` holds (_file, _pos) of rows of snapshot `snapshotId`, which `branch` descends from; returns
-   * the number of rows removed.
+   * the number of rows removed. The table is format v2 (table.load_state refuses others): v3 wants deletion
+   * vectors instead of position delete files.
    */
   static long commit(SparkSession spark, Dataset<Row> positions, Table table, String branch, long snapshotId) {
-    if (!"2".equals(table.properties().getOrDefault(TableProperties.FORMAT_VERSION, "2"))) {
-      // Format v3 wants deletion vectors, not position delete files; the mirror's tables are v2.
-      throw new IllegalStateException(table.name() + ": only format-version 2 tables are supported");
-    }
     JavaSparkContext context = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<Table> shared = context.broadcast(SerializableTable.copyOf(table));
     Broadcast<Map<String, DataFile>> dataFiles = context.broadcast(dataFiles(table, snapshotId));
-    List<DeleteFile> written = positions.select("_file", "_pos")
-        .repartition(positions.col("_file"))
-        .sortWithinPartitions("_file", "_pos")
-        .javaRDD()
-        .mapPartitions(rows -> write(shared.value(), dataFiles.value(), rows))
-        .collect();
+    List<DeleteFile> written;
+    try {
+      written = positions.select("_file", "_pos")
+          .repartition(positions.col("_file"))
+          .sortWithinPartitions("_file", "_pos")
+          .javaRDD()
+          .mapPartitions(rows -> write(shared.value(), dataFiles.value(), rows))
+          .collect();
+    } finally {
+      shared.destroy();
+      dataFiles.destroy();
+    }
     long removed = 0;
     RowDelta delta = table.newRowDelta().toBranch(branch);
     for (DeleteFile file : written) {
