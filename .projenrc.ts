@@ -178,10 +178,11 @@ cliTask('test:unit', 'Run the Python unit tier (no Spark: seconds); `spark:test 
 cliTask('test:faults', 'Kill the job at every seeded moment of test/spark/test_faults.py, and race two writers (slow)',
   'python -m pytest test/spark/test_faults.py test/spark/test_two_writers.py -q --faults -rP', true);
 sparkLint.prependSpawn(sparkEnv);
-// The job's JVM reader is a jar built from assets/spark/engine/src against the environment's PySpark:
+// The job's JVM engine is a jar built from assets/spark/engine/src against the environment's PySpark and
+// Iceberg's runtime jar (so after spark:env):
 // the construct ships it and every local session loads it, so it is built before anything compiles.
 const sparkEngine = project.addTask('spark:engine', {
-  description: 'Build the Spark job\'s JVM reader (assets/spark/engine) into mirror-engine.jar (javac, against PySpark\'s jars)',
+  description: 'Build the Spark job\'s JVM engine (assets/spark/engine) into mirror-engine.jar (javac, against PySpark\'s jars and Iceberg\'s runtime jar)',
   env: { DYNAMO_ICEBERG_MIRROR_HOME: LOCAL_CACHE },
   exec: 'bash build-tools/build-engine.sh',
 });

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Builds the Spark job's JVM reader (assets/spark/engine/src) into assets/spark/engine/mirror-engine.jar:
-# Java 17 bytecode (EMR 7.x runs Java 17), compiled against the jars of the PySpark in the job's Python
-# environment (Spark 3.5, as on EMR) and Iceberg's runtime jar in the cache (fetched by `spark:env`),
-# which the job then runs with. Nothing to do when the jar is newer
-# than every source. The jar's entries carry one fixed date, so equal sources give an equal jar (and
-# an unchanged CDK asset hash).
+# Builds the Spark job's JVM engine (assets/spark/engine/src: the reader, and the writer of position
+# deletes) into assets/spark/engine/mirror-engine.jar: Java 17 bytecode (EMR 7.x runs Java 17), compiled
+# against the jars of the PySpark in the job's Python environment (Spark 3.5, as on EMR) and Iceberg's
+# runtime jar in the cache (fetched by `spark:env`), which the job then runs with. Nothing to do when the
+# jar is newer than every source. The jar's entries carry one fixed date, so equal sources give an equal
+# jar (and an unchanged CDK asset hash).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
