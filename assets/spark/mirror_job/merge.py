@@ -22,7 +22,7 @@ from .plan import Plan, plan_run
 from .position_deletes import delete_rows
 from .publish import branch_identifier, create_run_branch, publish_run, remove_branch
 from .reader import MICROS, OP, ORDER, PUT, RunFiles, Survey, change_rows, learn_types, run_action
-from .schema import EXPORT_ID, UNMAPPED, WRITE_TS, Column, TableSchema, empty_schema, validate_overrides
+from .schema import UNMAPPED, Column, TableSchema, empty_schema, validate_overrides
 from .storage import Storage
 from .table import (
     BOOTSTRAP_EXPORT,
@@ -179,7 +179,7 @@ def _apply_windows(
             added = new_columns
         # Puts land as new rows; the rows they replace and the rows deletes name go by position.
         if _total(counts, "inserted", "updated"):
-            puts = changes.where(F.col(OP) == PUT).select(*[f"`{name}`" for name in _table_columns(schema)])
+            puts = changes.where(F.col(OP) == PUT).drop(OP, MICROS, ORDER)  # the table's columns, as in _bootstrap
             puts.writeTo(branch_identifier(table, branch)).append()
         if _total(counts, "updated", "deleted"):
             assert state.snapshot_id is not None  # rows matched, so the table had a snapshot
@@ -258,7 +258,3 @@ def _count(changes, matched) -> dict[int, dict[str, int]]:
 
 def _total(counts: dict[int, dict[str, int]], *names: str) -> int:
     return sum(entry.get(name, 0) for entry in counts.values() for name in names)
-
-
-def _table_columns(schema: TableSchema) -> list[str]:
-    return [c.name for c in schema.columns] + [UNMAPPED, WRITE_TS, EXPORT_ID]
